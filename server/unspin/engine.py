@@ -1,0 +1,191 @@
+"""The engine: text -> tokens -> candidates -> scores -> findings.
+
+A document is analysed sentence by sentence (the trigram context never
+crosses a sentence end), under one document-level spin rate estimated by EM:
+clean prose drives it towards zero and keeps the engine silent, densely spun
+text drives it up so that weaker evidence suffices.  Sentence results are
+cached by content, so re-analysing an edited document only re-scores the
+sentences that changed.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from .candidates import CandidateGenerator
+from .casing import match_case
+from .decoder import ChannelParams, Slot, SlotPosterior, decode, evidence, posterior
+from .findings import Finding, Suggestion
+from .language_model import LanguageModel, shared_model
+from .lexicon import POS_NAMES, RELATION_NAMES, Lexicon, shared_lexicon
+from .tokens import Token, tokenize
+
+PROPER_NOUN_LOG_PRIOR = -3.0  # capitalised mid-sentence or all capitals: a name unless evidence is overwhelming
+COMPOUND_LOG_PRIOR = -1.0  # part of a hyphenated compound
+_SENTENCE_CACHE_SIZE = 20_000
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    threshold: float = 0.5
+    max_suggestions: int = 3
+    channel: ChannelParams = field(default_factory=ChannelParams)
+    # Beta prior on the document spin rate: mean a / (a + b).
+    rho_prior_a: float = 0.5
+    rho_prior_b: float = 20.0
+    em_iterations: int = 6
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    words: tuple[str, ...]
+    slots: tuple[Slot, ...]
+    tokens: tuple[Token, ...]  # the word token behind each slot
+
+    @property
+    def key(self) -> tuple:
+        return self.words, tuple((s.index, s.log_prior) for s in self.slots)
+
+
+def _lm_form(token: Token) -> str:
+    if token.kind == "word":
+        return token.text.lower().replace("’", "'")
+    return "<num>" if token.kind == "number" else "<unk>"
+
+
+class Engine:
+    """Thread-safe; heavy data is loaded on first use and shared by every engine."""
+
+    def __init__(self, settings: EngineSettings | None = None) -> None:
+        self.settings = settings or EngineSettings()
+        self._lock = threading.Lock()
+        self._generator: CandidateGenerator | None = None
+        self._evidence: OrderedDict[tuple, list[list[float]]] = OrderedDict()
+        self._decoded: OrderedDict[tuple, list[SlotPosterior]] = OrderedDict()
+
+    @property
+    def model(self) -> LanguageModel:
+        return shared_model()
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return shared_lexicon()
+
+    def _candidates(self) -> CandidateGenerator:
+        if self._generator is None:
+            self._generator = CandidateGenerator(self.lexicon, self.model)
+        return self._generator
+
+    def analyze(self, text: str, threshold: float | None = None) -> list[Finding]:
+        """Findings for ``text``, ordered by offset."""
+        threshold = self.settings.threshold if threshold is None else threshold
+        with self._lock:
+            sentences = self._sentences(text)
+            rho = self._spin_rate(sentences)
+            findings = []
+            for sent in sentences:
+                if not sent.slots:
+                    continue
+                for post, token in zip(self._decode(sent, rho), sent.tokens):
+                    if post.spun >= threshold:
+                        findings.append(self._finding(post, token))
+        return findings
+
+    def _sentences(self, text: str) -> list[_Sentence]:
+        gen = self._candidates()
+        tokens = tokenize(text)
+        out: list[_Sentence] = []
+        i = 0
+        while i < len(tokens):
+            j = i
+            while j < len(tokens) and tokens[j].sentence == tokens[i].sentence:
+                j += 1
+            out.append(self._sentence(text, tokens[i:j], gen))
+            i = j
+        return out
+
+    def _sentence(self, text: str, tokens: list[Token], gen: CandidateGenerator) -> _Sentence:
+        words: list[str] = []
+        slots: list[Slot] = []
+        slot_tokens: list[Token] = []
+        for tok in tokens:
+            if tok.kind in ("punct", "end"):
+                continue
+            form = _lm_form(tok)
+            if tok.kind == "word" and len(form) > 1:
+                cands = gen.candidates(form)
+                if cands:
+                    slots.append(Slot(len(words), form, cands, self._log_prior(text, tok, first=not words)))
+                    slot_tokens.append(tok)
+            words.append(form)
+        return _Sentence(tuple(words), tuple(slots), tuple(slot_tokens))
+
+    @staticmethod
+    def _log_prior(text: str, tok: Token, first: bool) -> float:
+        prior = 0.0
+        w = tok.text
+        if w.isupper() or (w[0].isupper() and not first):
+            prior += PROPER_NOUN_LOG_PRIOR
+        if text[tok.start - 1: tok.start] == "-" or text[tok.end: tok.end + 1] == "-":
+            prior += COMPOUND_LOG_PRIOR
+        return prior
+
+    def _sentence_evidence(self, sent: _Sentence) -> list[list[float]]:
+        key = sent.key
+        got = self._evidence.get(key)
+        if got is None:
+            unigram = self.lexicon.log10_unigram
+            hyp = list(sent.words)
+            got = [evidence(self.model, s, hyp, self.settings.channel, unigram)[0] for s in sent.slots]
+            self._remember(self._evidence, key, got)
+        return got
+
+    def _spin_rate(self, sentences: list[_Sentence]) -> float:
+        """EM estimate of the share of substituted words, quantised so small edits keep the cache warm."""
+        s = self.settings
+        scores = [sc for sent in sentences for sc in self._sentence_evidence(sent)]
+        rho = s.rho_prior_a / (s.rho_prior_a + s.rho_prior_b)
+        for _ in range(s.em_iterations):
+            lr, lnr = math.log10(rho), math.log10(1 - rho)
+            expected = sum(posterior(sc, lr, lnr)[0] for sc in scores)
+            rho = (expected + s.rho_prior_a) / (len(scores) + s.rho_prior_a + s.rho_prior_b)
+        return 10 ** (round(math.log10(rho) * 10) / 10)
+
+    def _decode(self, sent: _Sentence, rho: float) -> list[SlotPosterior]:
+        key = (sent.key, rho)
+        got = self._decoded.get(key)
+        if got is None:
+            got = decode(self.model, list(sent.words), list(sent.slots), rho, self.settings.channel,
+                         self.lexicon.log10_unigram)
+            self._remember(self._decoded, key, got)
+        return got
+
+    @staticmethod
+    def _remember(cache: OrderedDict, key: tuple, value: object) -> None:
+        cache[key] = value
+        if len(cache) > _SENTENCE_CACHE_SIZE:
+            cache.popitem(last=False)
+
+    def _finding(self, post: SlotPosterior, token: Token) -> Finding:
+        suggestions = []
+        for cand, p in post.ranked[: self.settings.max_suggestions]:
+            relation = (f"'{cand.observed_lemma}' {RELATION_NAMES[cand.relation]} "
+                        f"'{cand.lemma}' ({POS_NAMES[cand.pos]})")
+            suggestions.append(Suggestion(match_case(token.text, cand.word), p * post.spun, relation))
+        best = post.ranked[0][0].word if post.ranked else None
+        evidence_text = (f"the surrounding words make '{best}' {10 ** post.context_gain:,.0f} times likelier "
+                         f"than '{token.text.lower()}' under the trigram model") if best else ""
+        return Finding(token.start, token.end, token.text, post.spun, tuple(suggestions), evidence_text)
+
+
+_default: Engine | None = None
+
+
+def analyze(text: str, threshold: float | None = None) -> list[Finding]:
+    """Analyse with a process-wide default engine."""
+    global _default
+    if _default is None:
+        _default = Engine()
+    return _default.analyze(text, threshold)

@@ -1,0 +1,79 @@
+"""Trigram language model: pocketsphinx's English model plus a unigram back-off.
+
+The pocketsphinx model (72k words, lower case, no punctuation) is read once
+per process.  Words it lacks get their unigram probability from the shipped
+lexicon, lowered by ``OOV_PENALTY``, so that rare spinner choices such as
+"conscionable" still receive a sane score instead of log(0).
+"""
+from __future__ import annotations
+
+import math
+import os
+import threading
+from functools import cache
+
+from .lexicon import Lexicon, shared_lexicon
+
+_LOG10_BASE = math.log10(1.0001)  # pocketsphinx scores are log base 1.0001
+_ZERO = -536870912
+OOV_PENALTY = -1.0
+SENTENCE_START = "<s>"
+SENTENCE_END = "</s>"
+_CACHE_LIMIT = 2_000_000
+
+
+class LanguageModel:
+    """``logp(word, prev, prev2)`` in log10, memoised."""
+
+    def __init__(self, lexicon: Lexicon, path: str | None = None) -> None:
+        from pocketsphinx import Config, LogMath, NGramModel
+
+        if path is None:
+            import pocketsphinx
+
+            path = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "en-us.lm.bin")
+        config = Config()
+        config.set_string("-logfn", os.devnull)
+        self._model = NGramModel(config, LogMath(1.0001), path)
+        self._lexicon = lexicon
+        self._cache: dict[tuple[str, str, str], float] = {}
+        self._known: dict[str, bool] = {}
+
+    def known(self, word: str) -> bool:
+        k = self._known.get(word)
+        if k is None:
+            k = self._known[word] = self._model.prob([word]) != _ZERO
+        return k
+
+    def logp(self, word: str, prev: str, prev2: str) -> float:
+        key = (word, prev, prev2)
+        v = self._cache.get(key)
+        if v is not None:
+            return v
+        if not self.known(word):
+            v = OOV_PENALTY + self._lexicon.log10_unigram(word)
+        else:
+            hist = [word]
+            if prev and self.known(prev):
+                hist.append(prev)
+                if prev2 and self.known(prev2):
+                    hist.append(prev2)
+            v = self._model.prob(hist) * _LOG10_BASE
+        if len(self._cache) > _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = v
+        return v
+
+
+_lock = threading.Lock()
+
+
+@cache
+def _load() -> LanguageModel:
+    return LanguageModel(shared_lexicon())
+
+
+def shared_model() -> LanguageModel:
+    """The process-wide model, loaded on first use."""
+    with _lock:
+        return _load()

@@ -1,0 +1,80 @@
+"""Tokenizer with exact code-point offsets, sentences and paragraphs.
+
+Only ``word`` tokens are ever flagged; numbers, URLs, e-mail addresses and
+punctuation are kept so that context and offsets stay exact.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r"(?P<url>(?:https?://|www\.)\S+[^\s.,;:!?)\]}'\"’”])"
+    r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<number>\d+(?:[.,:/]\d+)*(?:st|nd|rd|th|s)?)"
+    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
+    r"|(?P<end>[.!?]+)"
+    r"|(?P<punct>\S)"
+)
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+# A full stop after these does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st jr sr vs etc inc ltd co corp gen gov sen rep col lt sgt capt no fig eq al e g i u s".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    kind: str  # word | number | url | email | end | punct
+    sentence: int
+    paragraph: int
+
+    @property
+    def is_word(self) -> bool:
+        return self.kind == "word"
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into tokens; sentence and paragraph ids are running counters.
+
+    A sentence ends at ``.!?`` (not after an abbreviation or initial) or at a
+    blank line; a single line break does not end one, so hard-wrapped prose
+    keeps its context.
+    """
+    tokens: list[Token] = []
+    sentence = paragraph = 0
+    pos = 0
+    prev: re.Match[str] | None = None
+    for m in _TOKEN.finditer(text):
+        if tokens and _BLANK_LINE.search(text, pos, m.start()):
+            paragraph += 1
+            sentence += 1
+        kind = m.lastgroup or "punct"
+        tokens.append(Token(m.group(), m.start(), m.end(), kind, sentence, paragraph))
+        if kind == "end" and not _is_abbreviation(prev, m):
+            sentence += 1
+        prev = m
+        pos = m.end()
+    return tokens
+
+
+def _is_abbreviation(prev: re.Match[str] | None, end: re.Match[str]) -> bool:
+    if end.group() != "." or prev is None or prev.end() != end.start() or prev.lastgroup != "word":
+        return False
+    word = prev.group()
+    return word.lower() in _ABBREVIATIONS or len(word) == 1
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Code-point spans of paragraphs (blocks separated by blank lines)."""
+    spans, start = [], 0
+    for m in _BLANK_LINE.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
