@@ -5,7 +5,7 @@ may stand for "demand"; the candidate is re-inflected to "demands".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import lemminflect
@@ -25,6 +25,7 @@ class Candidate:
     relation: str
     observed_lemma: str
     log_q: float  # log10 channel probability of original -> observed
+    log_unigram: float = 0.0  # log10 unigram probability of ``word``
 
 
 def _analyses(word: str) -> list[tuple[str, str | None, str | None]]:
@@ -43,6 +44,7 @@ def _analyses(word: str) -> list[tuple[str, str | None, str | None]]:
     return out
 
 
+@lru_cache(maxsize=100_000)
 def _inflect(lemma: str, tag: str | None) -> str | None:
     if tag is None:
         return lemma
@@ -71,16 +73,20 @@ class CandidateGenerator:
 
     def _candidates(self, word: str) -> tuple[Candidate, ...]:
         """Ranked by the joint prior P(original) * q(observed | original)."""
+        zipf = self._lexicon.zipf
+        options = [(entry.log_q + zipf(entry.original), lemma, tag, entry)
+                   for lemma, pos, tag in _analyses(word)
+                   for entry in self._lexicon.originals(lemma)
+                   if pos is None or (entry.pos == pos and entry.relation != "deriv")]
+        options.sort(key=lambda o: -o[0])
         best: dict[str, Candidate] = {}
-        for lemma, pos, tag in _analyses(word):
-            for entry in self._lexicon.originals(lemma):
-                if pos is not None and entry.pos != pos:
-                    continue
-                form = _inflect(entry.original, tag)
-                if not form or form == word or not self._model.known(form) or is_spelling_variant(form, word):
-                    continue
-                have = best.get(form)
-                if have is None or entry.log_q > have.log_q:
-                    best[form] = Candidate(form, entry.original, entry.pos, entry.relation, lemma, entry.log_q)
-        ranked = sorted(best.values(), key=lambda c: -(c.log_q + self._model.logp(c.word, "", "")))
-        return tuple(ranked[:MAX_CANDIDATES])
+        for _, lemma, tag, entry in options[: 4 * MAX_CANDIDATES]:
+            form = _inflect(entry.original, tag)
+            if not form or form == word or not self._model.known(form) or is_spelling_variant(form, word):
+                continue
+            have = best.get(form)
+            if have is None or entry.log_q > have.log_q:
+                best[form] = Candidate(form, entry.original, entry.pos, entry.relation, lemma, entry.log_q)
+        uni = {w: self._model.logp(w, "", "") for w in best}
+        ranked = sorted(best.values(), key=lambda c: -(c.log_q + uni[c.word]))
+        return tuple(replace(c, log_unigram=uni[c.word]) for c in ranked[:MAX_CANDIDATES])

@@ -9,14 +9,14 @@ sentences that changed.
 """
 from __future__ import annotations
 
-import math
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 from .candidates import CandidateGenerator
 from .casing import match_case
-from .decoder import ChannelParams, Slot, SlotPosterior, decode, evidence, posterior
+from .channel import ChannelParams, DocumentChannel
+from .decoder import Slot, SlotPosterior, decode, lm_gains
 from .findings import Finding, Suggestion
 from .language_model import LanguageModel, shared_model
 from .lexicon import POS_NAMES, RELATION_NAMES, Lexicon, shared_lexicon
@@ -32,10 +32,6 @@ class EngineSettings:
     threshold: float = 0.5
     max_suggestions: int = 3
     channel: ChannelParams = field(default_factory=ChannelParams)
-    # Beta prior on the document spin rate: mean a / (a + b).
-    rho_prior_a: float = 0.5
-    rho_prior_b: float = 20.0
-    em_iterations: int = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +58,7 @@ class Engine:
         self.settings = settings or EngineSettings()
         self._lock = threading.Lock()
         self._generator: CandidateGenerator | None = None
-        self._evidence: OrderedDict[tuple, list[list[float]]] = OrderedDict()
-        self._decoded: OrderedDict[tuple, list[SlotPosterior]] = OrderedDict()
+        self._gains: OrderedDict[tuple, list[list[float]]] = OrderedDict()
 
     @property
     def model(self) -> LanguageModel:
@@ -83,14 +78,15 @@ class Engine:
         threshold = self.settings.threshold if threshold is None else threshold
         with self._lock:
             sentences = self._sentences(text)
-            rho = self._spin_rate(sentences)
+            channel = self._fit_channel(sentences)
             findings = []
             for sent in sentences:
                 if not sent.slots:
                     continue
-                for post, token in zip(self._decode(sent, rho), sent.tokens):
-                    if post.spun >= threshold:
-                        findings.append(self._finding(post, token))
+                for post, token in zip(decode(self.model, sent.words, sent.slots, channel), sent.tokens):
+                    confidence = post.spun * channel.doc_probability
+                    if confidence >= threshold:
+                        findings.append(self._finding(post, token, confidence))
         return findings
 
     def _sentences(self, text: str) -> list[_Sentence]:
@@ -117,7 +113,8 @@ class Engine:
             if tok.kind == "word" and len(form) > 1:
                 cands = gen.candidates(form)
                 if cands:
-                    slots.append(Slot(len(words), form, cands, self._log_prior(text, tok, first=not words)))
+                    slots.append(Slot(len(words), form, cands, self._log_prior(text, tok, first=not words),
+                                      self.model.logp(form, "", "")))
                     slot_tokens.append(tok)
             words.append(form)
         return _Sentence(tuple(words), tuple(slots), tuple(slot_tokens))
@@ -132,35 +129,20 @@ class Engine:
             prior += COMPOUND_LOG_PRIOR
         return prior
 
-    def _sentence_evidence(self, sent: _Sentence) -> list[list[float]]:
+    def _observed_gains(self, sent: _Sentence) -> list[list[float]]:
+        """LM gains of every candidate in the sentence as it reads; cached by content."""
         key = sent.key
-        got = self._evidence.get(key)
+        got = self._gains.get(key)
         if got is None:
-            unigram = self.lexicon.log10_unigram
             hyp = list(sent.words)
-            got = [evidence(self.model, s, hyp, self.settings.channel, unigram)[0] for s in sent.slots]
-            self._remember(self._evidence, key, got)
+            got = [lm_gains(self.model, s, hyp) for s in sent.slots]
+            self._remember(self._gains, key, got)
         return got
 
-    def _spin_rate(self, sentences: list[_Sentence]) -> float:
-        """EM estimate of the share of substituted words, quantised so small edits keep the cache warm."""
-        s = self.settings
-        scores = [sc for sent in sentences for sc in self._sentence_evidence(sent)]
-        rho = s.rho_prior_a / (s.rho_prior_a + s.rho_prior_b)
-        for _ in range(s.em_iterations):
-            lr, lnr = math.log10(rho), math.log10(1 - rho)
-            expected = sum(posterior(sc, lr, lnr)[0] for sc in scores)
-            rho = (expected + s.rho_prior_a) / (len(scores) + s.rho_prior_a + s.rho_prior_b)
-        return 10 ** (round(math.log10(rho) * 10) / 10)
-
-    def _decode(self, sent: _Sentence, rho: float) -> list[SlotPosterior]:
-        key = (sent.key, rho)
-        got = self._decoded.get(key)
-        if got is None:
-            got = decode(self.model, list(sent.words), list(sent.slots), rho, self.settings.channel,
-                         self.lexicon.log10_unigram)
-            self._remember(self._decoded, key, got)
-        return got
+    def _fit_channel(self, sentences: list[_Sentence]) -> DocumentChannel:
+        evidence = [(slot, gains) for sent in sentences for slot, gains in zip(sent.slots, self._observed_gains(sent))]
+        counts = Counter(w for sent in sentences for w in sent.words)
+        return DocumentChannel(self.settings.channel).fit(evidence, counts)
 
     @staticmethod
     def _remember(cache: OrderedDict, key: tuple, value: object) -> None:
@@ -168,16 +150,16 @@ class Engine:
         if len(cache) > _SENTENCE_CACHE_SIZE:
             cache.popitem(last=False)
 
-    def _finding(self, post: SlotPosterior, token: Token) -> Finding:
+    def _finding(self, post: SlotPosterior, token: Token, confidence: float) -> Finding:
         suggestions = []
         for cand, p in post.ranked[: self.settings.max_suggestions]:
             relation = (f"'{cand.observed_lemma}' {RELATION_NAMES[cand.relation]} "
                         f"'{cand.lemma}' ({POS_NAMES[cand.pos]})")
-            suggestions.append(Suggestion(match_case(token.text, cand.word), p * post.spun, relation))
+            suggestions.append(Suggestion(match_case(token.text, cand.word), p, relation))
         best = post.ranked[0][0].word if post.ranked else None
         evidence_text = (f"the surrounding words make '{best}' {10 ** post.context_gain:,.0f} times likelier "
                          f"than '{token.text.lower()}' under the trigram model") if best else ""
-        return Finding(token.start, token.end, token.text, post.spun, tuple(suggestions), evidence_text)
+        return Finding(token.start, token.end, token.text, confidence, tuple(suggestions), evidence_text)
 
 
 _default: Engine | None = None

@@ -58,6 +58,9 @@ class Lexicon:
             got = self._parsed[lemma] = tuple(entries)
         return got
 
+    def observed_lemmas(self) -> list[str]:
+        return list(self._raw)
+
     def zipf(self, word: str) -> float:
         return self._zipf.get(word, _FLOOR_ZIPF)
 
