@@ -54,7 +54,7 @@ def _inflect(lemma: str, tag: str | None) -> str | None:
 
 def is_spelling_variant(a: str, b: str) -> bool:
     """organised/organized, theatre/theater, amongst/among: never a spin."""
-    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 2 or a[0] != b[0]:
+    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 2 or a[0] != b[0] or len(set(a) ^ set(b)) > 3:
         return False
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):

@@ -27,6 +27,8 @@ DOC_LM_WEIGHT = 0.7
 SLOT_COST = 0.1  # nats per candidate word; see module docstring
 REFERENCE_RATE = 0.1
 MIN_RATE = 0.05
+MIN_DOC_PROBABILITY = 1e-3  # below this the document is judged clean and not decoded at all
+HOPELESS = -3.0  # log10: a slot whose best candidate scores below this cannot be spun at any rate
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,10 @@ class DocumentChannel:
     def fit(self, evidence: list[tuple[Slot, list[float]]], form_counts: dict[str, int]) -> "DocumentChannel":
         p = self.params
         self.doc_probability = self._doc_probability(evidence)
+        if self.doc_probability < MIN_DOC_PROBABILITY:
+            return self
+        n = len(evidence)
+        evidence = [(slot, gains) for slot, gains in evidence if self._hopeful(slot, gains)]
         self.rate = max(MIN_RATE, p.rate_prior_a / (p.rate_prior_a + p.rate_prior_b))
         for _ in range(p.em_iterations):
             spun_total = 0.0
@@ -76,10 +82,15 @@ class DocumentChannel:
                 for c, pc in zip(slot.candidates, probs):
                     spun[c.word] += pc
                     choice[(c.word, slot.observed)] += pc
-            n = len(evidence)
             self.rate = max(MIN_RATE, (spun_total + p.rate_prior_a) / (n + p.rate_prior_a + p.rate_prior_b))
             self._choice, self._spun_mass, self._kept, self._own = dict(choice), dict(spun), dict(kept), own
         return self
+
+    def _hopeful(self, slot: Slot, gains: list[float]) -> bool:
+        """False when no candidate could win even with a spin rate and replacement choice of one."""
+        w, d = self.params.lm_weight, self.params.frequency_discount
+        best = max(w * g - d * (c.log_unigram - slot.log_unigram) for g, c in zip(gains, slot.candidates))
+        return best + slot.log_prior > HOPELESS
 
     def _doc_probability(self, evidence: list[tuple[Slot, list[float]]]) -> float:
         ll = 0.0

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import multiprocessing
+import os
 import sys
 from collections.abc import Iterator
 
@@ -66,17 +68,43 @@ def _progress(paths: list[str]) -> Iterator[str]:
         sys.stderr.write("\r" + " " * 80 + "\r")
 
 
+_worker_engine: Engine | None = None
+_worker_options: tuple[float | None, int] = (None, DEFAULT_MAX_BYTES)
+
+
+def _analyze_path(path: str) -> tuple[str, str | None, list[Finding], str]:
+    """(path, text or None, findings, error) for one file; runs in a worker process."""
+    assert _worker_engine is not None
+    threshold, max_bytes = _worker_options
+    try:
+        text = read_text(path, max_bytes)
+    except InputError as e:
+        return path, None, [], str(e)
+    return path, text, _worker_engine.analyze(text, threshold), ""
+
+
+def _results(paths: list[str], engine: Engine, threshold: float | None,
+             max_bytes: int) -> Iterator[tuple[str, str | None, list[Finding], str]]:
+    """Analyse files in order; several files share the cores through forked workers holding the loaded model."""
+    global _worker_engine, _worker_options
+    _worker_engine, _worker_options = engine, (threshold, max_bytes)
+    jobs = min(len(paths), os.cpu_count() or 1)
+    if jobs < 2 or "-" in paths or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(_analyze_path, _progress(paths))
+        return
+    engine.model  # load before forking, so every worker shares it
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(_analyze_path, _progress(paths), chunksize=1)
+
+
 def _check(args: argparse.Namespace, engine: Engine) -> int:
     status, files = EXIT_CLEAN, []
-    for path in _progress(args.paths):
-        try:
-            text = read_text(path, args.max_bytes)
-        except InputError as e:
-            print(f"unspin: {e}", file=sys.stderr)
-            files.append({"path": path, "findings": [], "error": str(e)})
+    for path, text, findings, error in _results(args.paths, engine, args.threshold, args.max_bytes):
+        if text is None:
+            print(f"unspin: {error}", file=sys.stderr)
+            files.append({"path": path, "findings": [], "error": error})
             status = EXIT_ERROR
             continue
-        findings = engine.analyze(text, args.threshold)
         lines = LineIndex(text)
         if findings and status == EXIT_CLEAN:
             status = EXIT_FOUND

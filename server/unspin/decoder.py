@@ -63,8 +63,10 @@ def lm_gains(model: LanguageModel, slot: Slot, hyp: list[str]) -> list[float]:
 
 
 def decode(model: LanguageModel, words: tuple[str, ...], slots: tuple[Slot, ...],
-           channel: "DocumentChannel") -> list[SlotPosterior]:
+           observed_gains: list[list[float]], channel: "DocumentChannel") -> list[SlotPosterior]:
+    """Posteriors for every slot; ``observed_gains`` are the LM gains in the sentence as it reads."""
     hyp = list(words)
+    first_pass = {s.index: g for s, g in zip(slots, observed_gains)}
     by_index = {s.index: s for s in slots}
     result: dict[int, SlotPosterior] = {}
     dirty = sorted(by_index)
@@ -72,7 +74,7 @@ def decode(model: LanguageModel, words: tuple[str, ...], slots: tuple[Slot, ...]
         changed: set[int] = set()
         for i in dirty:
             slot = by_index[i]
-            gains = lm_gains(model, slot, hyp)
+            gains = first_pass.pop(i) if i in first_pass else lm_gains(model, slot, hyp)
             spun, probs = channel.posterior(slot, gains)
             order = sorted(range(len(probs)), key=lambda k: -probs[k])
             ranked = tuple((slot.candidates[k], probs[k]) for k in order)

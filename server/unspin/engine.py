@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .candidates import CandidateGenerator
 from .casing import match_case
-from .channel import ChannelParams, DocumentChannel
+from .channel import MIN_DOC_PROBABILITY, ChannelParams, DocumentChannel
 from .decoder import Slot, SlotPosterior, decode, lm_gains
 from .findings import Finding, Suggestion
 from .language_model import LanguageModel, shared_model
@@ -79,11 +79,14 @@ class Engine:
         with self._lock:
             sentences = self._sentences(text)
             channel = self._fit_channel(sentences)
-            findings = []
+            findings: list[Finding] = []
+            if channel.doc_probability < max(threshold, MIN_DOC_PROBABILITY):
+                return findings
             for sent in sentences:
                 if not sent.slots:
                     continue
-                for post, token in zip(decode(self.model, sent.words, sent.slots, channel), sent.tokens):
+                posts = decode(self.model, sent.words, sent.slots, self._observed_gains(sent), channel)
+                for post, token in zip(posts, sent.tokens):
                     confidence = post.spun * channel.doc_probability
                     if confidence >= threshold:
                         findings.append(self._finding(post, token, confidence))
