@@ -135,7 +135,8 @@ def _fix(args: argparse.Namespace, engine: Engine) -> int:
             sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), fixed.splitlines(True),
                                                        args.path, args.path))
         else:
-            sys.stdout.write(fixed)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(fixed.encode("utf-8"))
     except InputError as e:
         print(f"unspin: {e}", file=sys.stderr)
         return EXIT_ERROR

@@ -1,0 +1,1 @@
+"""unspin-lsp: a thin Language Server Protocol adapter over the engine."""

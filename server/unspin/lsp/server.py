@@ -1,0 +1,269 @@
+"""The language server: LSP events in, engine calls off the event loop, diagnostics out."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from .. import __version__
+from ..engine import Engine
+from ..findings import Finding
+from . import diagnostics as diag
+from .config import Settings, add_to_workspace_allowlist, read_workspace_allowlist
+from .markup import prose_view
+from .positions import PositionMap
+from .state import DocumentState
+
+log = logging.getLogger(__name__)
+IGNORE_WORD = "unspin.ignoreWord"
+ALLOW_WORD = "unspin.allowWord"
+FIX_ALL_KIND = "source.fixAll.unspin"
+
+
+class UnspinServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("unspin-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.settings = Settings()
+        self.engine = Engine()
+        self.states: dict[str, DocumentState] = {}
+        self.root: Path | None = None
+        self.workspace_allowlist: frozenset[str] = frozenset()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unspin-analysis")
+        self._pending: dict[str, asyncio.Task] = {}
+
+    # -- analysis -----------------------------------------------------------------------------
+    def schedule(self, uri: str, delay: float | None = None) -> None:
+        """(Re)start the debounced analysis of ``uri``; an older pending run is cancelled."""
+        old = self._pending.pop(uri, None)
+        if old is not None:
+            old.cancel()
+        delay = self.settings.debounce_ms / 1000 if delay is None else delay
+        self._pending[uri] = asyncio.get_running_loop().create_task(self._analyze_later(uri, delay))
+
+    async def _analyze_later(self, uri: str, delay: float) -> None:
+        try:
+            await asyncio.sleep(delay)
+            state = await self.analyze(uri)
+            if state is not None:
+                self.publish(state)
+        except asyncio.CancelledError:
+            pass
+        except Exception:  # a failed analysis must not take the server down
+            log.exception("analysis of %s failed", uri)
+
+    async def analyze(self, uri: str) -> DocumentState | None:
+        """Fresh state for the document's current version, or None if it changed meanwhile or is closed."""
+        try:
+            doc = self.workspace.get_text_document(uri)
+            text, version, language = doc.source, doc.version, doc.language_id or "plaintext"
+        except Exception:
+            return None
+        state = self.states.setdefault(uri, DocumentState(uri))
+        if state.version == version and state.text == text and version is not None:
+            return state
+        findings: list[Finding] = []
+        if language in self.settings.languages:
+            if len(text) > self.settings.max_file_size:
+                self.window_log_message(types.LogMessageParams(
+                    types.MessageType.Warning,
+                    f"unspin: {uri} has {len(text):,} characters, over maxFileSize "
+                    f"({self.settings.max_file_size:,}); not checked"))
+            else:
+                view = prose_view(text, language)
+                loop = asyncio.get_running_loop()
+                findings = await loop.run_in_executor(self._executor, self.engine.analyze, view,
+                                                      self.settings.threshold)
+        current = self.workspace.get_text_document(uri)
+        if current.version != version or current.source != text or uri not in self.states:
+            return None
+        state.version, state.text, state.raw_findings = version, text, findings
+        state.positions = PositionMap(text, self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+        self.refilter(state)
+        return state
+
+    def refilter(self, state: DocumentState) -> None:
+        allowed = self.settings.allowlist | self.workspace_allowlist | state.ignored
+        state.findings = [f for f in state.raw_findings if f.text.lower() not in allowed]
+
+    def diagnostics(self, state: DocumentState) -> list[types.Diagnostic]:
+        assert state.positions is not None
+        severity = self.settings.diagnostic_severity
+        return [diag.diagnostic(f, state.positions, severity) for f in state.findings]
+
+    def publish(self, state: DocumentState) -> None:
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=state.uri, version=state.version, diagnostics=self.diagnostics(state)))
+
+    def reanalyze_all(self) -> None:
+        for state in self.states.values():
+            state.version = None
+            self.schedule(state.uri, 0)
+
+    def apply_settings(self, raw: object) -> None:
+        self.settings = self.settings.merged(raw)
+        self.reanalyze_all()
+
+    async def pull_configuration(self) -> None:
+        try:
+            result = await self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section="unspin")]))
+        except Exception as e:
+            log.info("workspace/configuration unavailable: %s", e)
+            return
+        if result and isinstance(result[0], dict):
+            self.apply_settings(result[0])
+
+
+server = UnspinServer()
+
+
+def _supports_configuration(ls: UnspinServer) -> bool:
+    ws = ls.client_capabilities.workspace
+    return bool(ws and ws.configuration)
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: UnspinServer, params: types.InitializeParams) -> None:
+    ls.settings = ls.settings.merged(params.initialization_options)
+    folders = params.workspace_folders or []
+    root_uri = folders[0].uri if folders else params.root_uri
+    if root_uri:
+        path = to_fs_path(root_uri)
+        ls.root = Path(path) if path else None
+    ls.workspace_allowlist = read_workspace_allowlist(ls.root)
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: UnspinServer, params: types.InitializedParams) -> None:
+    if _supports_configuration(ls):
+        await ls.pull_configuration()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(ls: UnspinServer, params: types.DidChangeConfigurationParams) -> None:
+    if isinstance(params.settings, dict) and params.settings:
+        ls.apply_settings(params.settings)
+    elif _supports_configuration(ls):
+        await ls.pull_configuration()
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: UnspinServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.states[params.text_document.uri] = DocumentState(params.text_document.uri)
+    ls.schedule(params.text_document.uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: UnspinServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: UnspinServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: UnspinServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    task = ls._pending.pop(uri, None)
+    if task is not None:
+        task.cancel()
+    ls.states.pop(uri, None)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC,
+                types.DiagnosticOptions(identifier="unspin", inter_file_dependencies=False,
+                                        workspace_diagnostics=False))
+async def pull_diagnostics(ls: UnspinServer, params: types.DocumentDiagnosticParams):
+    state = await ls.analyze(params.text_document.uri)
+    items = ls.diagnostics(state) if state is not None else []
+    return types.RelatedFullDocumentDiagnosticReport(items=items)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def hover(ls: UnspinServer, params: types.HoverParams) -> types.Hover | None:
+    state = ls.states.get(params.text_document.uri)
+    if state is None or state.positions is None:
+        return None
+    offset = state.positions.offset(params.position)
+    found = state.at(offset)
+    if not found:
+        return None
+    f = found[0]
+    text = diag.hover_markdown(f, state.text, state.sentence_span(f.start), state.findings)
+    return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text), state.positions.range(f.start, f.end))
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]))
+async def code_action(ls: UnspinServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """Rebuilt from the document's findings, never from Diagnostic.data (some clients drop it)."""
+    uri = params.text_document.uri
+    state = await ls.analyze(uri)
+    if state is None or state.positions is None:
+        return []
+    pm = state.positions
+    only = params.context.only
+    actions: list[types.CodeAction] = []
+
+    def edit(findings: list[Finding]) -> types.WorkspaceEdit:
+        return types.WorkspaceEdit(changes={uri: diag.replace_edits(findings, pm)})
+
+    wants_quickfix = not only or any(k.startswith(types.CodeActionKind.QuickFix) for k in only)
+    if wants_quickfix:
+        start, end = pm.offset(params.range.start), pm.offset(params.range.end)
+        for f in state.overlapping(start, end):
+            d = diag.diagnostic(f, pm, ls.settings.diagnostic_severity)
+            for k, s in enumerate(f.suggestions):
+                actions.append(types.CodeAction(
+                    title=f"Replace '{f.text}' with '{s.text}'", kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[d], is_preferred=k == 0,
+                    edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(pm.range(f.start, f.end), s.text)]})))
+            s_start, s_end = state.sentence_span(f.start)
+            in_sentence = [g for g in state.findings if s_start <= g.start and g.end <= s_end]
+            if len(in_sentence) > 1:
+                actions.append(types.CodeAction(title="Restore this sentence", kind=types.CodeActionKind.QuickFix,
+                                                diagnostics=[d], edit=edit(in_sentence)))
+            actions.append(types.CodeAction(
+                title=f"Ignore '{f.text}' in this document", kind=types.CodeActionKind.QuickFix, diagnostics=[d],
+                command=types.Command(f"Ignore '{f.text}'", IGNORE_WORD, [uri, f.text.lower()])))
+            actions.append(types.CodeAction(
+                title=f"Add '{f.text}' to the workspace allowlist", kind=types.CodeActionKind.QuickFix,
+                diagnostics=[d], command=types.Command(f"Allow '{f.text}'", ALLOW_WORD, [f.text.lower()])))
+    wants_fix_all = not only or any(FIX_ALL_KIND.startswith(k) or k.startswith(FIX_ALL_KIND) for k in only)
+    if wants_fix_all and state.findings:
+        actions.append(types.CodeAction(title="Restore all in this document", kind=FIX_ALL_KIND,
+                                        edit=edit(state.findings)))
+    return actions
+
+
+@server.command(IGNORE_WORD)
+def ignore_word(ls: UnspinServer, uri: str, word: str) -> None:
+    state = ls.states.get(uri)
+    if state is not None:
+        state.ignored.add(word.lower())
+        ls.refilter(state)
+        ls.publish(state)
+
+
+@server.command(ALLOW_WORD)
+def allow_word(ls: UnspinServer, word: str) -> None:
+    if ls.root is None:
+        ls.settings = ls.settings.merged({"allowlist": sorted(ls.settings.allowlist | {word.lower()})})
+    else:
+        try:
+            ls.workspace_allowlist = add_to_workspace_allowlist(ls.root, word)
+        except OSError as e:
+            ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"unspin: cannot save: {e}"))
+            return
+    for state in ls.states.values():
+        if state.positions is not None:
+            ls.refilter(state)
+            ls.publish(state)

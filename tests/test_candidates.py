@@ -1,0 +1,34 @@
+from unspin.candidates import is_spelling_variant
+from unspin.casing import match_case
+
+
+def _cands(engine, word):
+    return [c.word for c in engine._candidates().candidates(word)]
+
+
+def test_reverse_thesaurus_finds_the_original(engine):
+    assert "be" in _cands(engine, "beryllium")
+    assert "he" in _cands(engine, "helium")
+    assert "will" in _cands(engine, "volition")
+
+
+def test_inflection_is_carried_over(engine):
+    assert "demands" in _cands(engine, "requests")
+
+
+def test_candidates_carry_relation(engine):
+    cand = next(c for c in engine._candidates().candidates("successful") if c.word == "in")
+    assert cand.relation in {"sim", "syn"} and cand.log_q < 0
+
+
+def test_spelling_variants_are_never_candidates(engine):
+    assert is_spelling_variant("organised", "organized")
+    assert is_spelling_variant("theatre", "theater")
+    assert not is_spelling_variant("helium", "he")
+    assert "theater" not in _cands(engine, "theatre")
+
+
+def test_case_pattern_kept():
+    assert match_case("Successful", "in") == "In"
+    assert match_case("HELIUM", "he") == "HE"
+    assert match_case("helium", "he") == "he"

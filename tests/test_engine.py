@@ -1,0 +1,52 @@
+from conftest import CLEAN, SPUN
+
+from unspin.fixes import restore
+
+
+def test_spun_sentence_is_caught_and_restored(engine):
+    findings = engine.analyze(SPUN)
+    best = {f.text: f.best for f in findings}
+    assert best.get("helium") == "he"
+    assert best.get("volition") == "will"
+    assert best.get("beryllium") == "be"
+    assert best.get("oregon") == "or"
+    for f in findings:
+        assert SPUN[f.start:f.end] == f.text
+        assert 0.0 < f.confidence <= 1.0
+        assert f.suggestions and f.suggestions[0].relation and f.evidence
+
+
+def test_clean_prose_stays_silent(engine):
+    assert engine.analyze(CLEAN) == []
+
+
+def test_clean_long_document_stays_silent(engine):
+    text = " ".join([CLEAN] * 20)
+    assert engine.analyze(text) == []
+
+
+def test_threshold_filters(engine):
+    assert len(engine.analyze(SPUN, threshold=1.0)) < len(engine.analyze(SPUN, threshold=0.5))
+
+
+def test_restore_keeps_everything_else_byte_for_byte(engine):
+    text = SPUN.replace(" ", "  ", 1) + "\r\n\tTail!"
+    fixed = restore(text, engine.analyze(text))
+    assert fixed.endswith("\r\n\tTail!")
+    assert "he will not be able" in fixed
+
+
+def test_capitalised_spun_word_keeps_case(engine):
+    text = "Helium volition not beryllium able to attend the meeting, officials said on Monday."
+    findings = engine.analyze(text)
+    assert any(f.text == "Helium" and f.best == "He" for f in findings)
+
+
+def test_reanalysis_is_cached_and_identical(engine):
+    first = engine.analyze(SPUN)
+    assert engine.analyze(SPUN) == first
+
+
+def test_empty_and_symbol_only_text(engine):
+    assert engine.analyze("") == []
+    assert engine.analyze("!!! 123 ... https://example.com") == []
