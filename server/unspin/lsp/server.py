@@ -233,10 +233,11 @@ async def code_action(ls: UnspinServer, params: types.CodeActionParams) -> list[
                                                 diagnostics=[d], edit=edit(in_sentence)))
             actions.append(types.CodeAction(
                 title=f"Ignore '{f.text}' in this document", kind=types.CodeActionKind.QuickFix, diagnostics=[d],
-                command=types.Command(f"Ignore '{f.text}'", IGNORE_WORD, [uri, f.text.lower()])))
+                command=types.Command(title=f"Ignore '{f.text}'", command=IGNORE_WORD, arguments=[uri, f.text.lower()])))
             actions.append(types.CodeAction(
                 title=f"Add '{f.text}' to the workspace allowlist", kind=types.CodeActionKind.QuickFix,
-                diagnostics=[d], command=types.Command(f"Allow '{f.text}'", ALLOW_WORD, [f.text.lower()])))
+                diagnostics=[d],
+                command=types.Command(title=f"Allow '{f.text}'", command=ALLOW_WORD, arguments=[f.text.lower()])))
     wants_fix_all = not only or any(FIX_ALL_KIND.startswith(k) or k.startswith(FIX_ALL_KIND) for k in only)
     if wants_fix_all and state.findings:
         actions.append(types.CodeAction(title="Restore all in this document", kind=FIX_ALL_KIND,
