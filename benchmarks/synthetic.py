@@ -1,0 +1,41 @@
+"""Quality on text spun by our own spinner (benchmarks/spinner.py), in both styles.
+
+    python benchmarks/synthetic.py [CLEAN_FOLDER] [--files N]
+
+Spins the first N clean files of the folder with the ``consistent`` and the
+``varied`` spinner into a temporary folder and scores them with
+``../shared/eval/score.py`` (the same scorer as the development data).
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).parent
+SCORER = HERE.parents[0].parent / "shared/eval/score.py"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("folder", nargs="?", default=str(HERE.parents[0].parent / "shared/eval/dev/clean"))
+    ap.add_argument("--files", type=int, default=8)
+    args = ap.parse_args()
+    if not SCORER.exists():
+        sys.exit(f"scorer not found: {SCORER}")
+    sources = sorted(Path(args.folder).glob("*.txt"))[: args.files]
+    for style, rate in (("consistent", 0.25), ("varied", 0.15)):
+        with tempfile.TemporaryDirectory() as tmp:
+            for k, src in enumerate(sources):
+                subprocess.run([sys.executable, str(HERE / "spinner.py"), str(src), f"{tmp}/{src.stem}",
+                                "--style", style, "--rate", str(rate), "--seed", str(k)], check=True)
+            out = subprocess.run([sys.executable, str(SCORER), "--json", "--cmd",
+                                  f"{sys.executable} -m unspin.cli check --format json", tmp],
+                                 capture_output=True, text=True, check=True)
+            print(f"{style:10s} rate={rate}: {out.stdout.strip()}")
+
+
+if __name__ == "__main__":
+    main()

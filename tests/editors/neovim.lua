@@ -1,0 +1,24 @@
+-- Headless Neovim 0.7+: open a spun file with the shipped config, apply the preferred quick fix, save.
+local configs, file, server = os.getenv("UNSPIN_CONFIGS"), os.getenv("UNSPIN_FILE"), os.getenv("UNSPIN_LSP")
+package.path = configs .. "/neovim/?.lua;" .. package.path
+vim.cmd("filetype on")
+require("unspin").setup({ cmd = { server } })
+vim.cmd("edit " .. file)
+local function report(msg) io.stdout:write(msg .. "\n") end
+if not vim.wait(30000, function() return #vim.diagnostic.get(0) > 0 end, 100) then
+  report("NO-DIAGNOSTIC"); vim.cmd("qa!")
+end
+local d = vim.diagnostic.get(0)[1]
+report("DIAGNOSTIC " .. d.message)
+vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+local params = vim.lsp.util.make_range_params()
+params.context = { diagnostics = {} }
+local results = vim.lsp.buf_request_sync(0, "textDocument/codeAction", params, 10000) or {}
+for _, r in pairs(results) do
+  for _, a in ipairs(r.result or {}) do
+    if a.isPreferred and a.edit then vim.lsp.util.apply_workspace_edit(a.edit, "utf-16") end
+  end
+end
+vim.cmd("write")
+if vim.wait(30000, function() return #vim.diagnostic.get(0) == 0 end, 100) then report("CLEARED") end
+vim.cmd("qa!")
