@@ -17,6 +17,3 @@ class LineIndex:
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset) - 1
         return line, offset - self.starts[line]
-
-    def offset(self, line: int, character: int) -> int:
-        return self.starts[line] + character

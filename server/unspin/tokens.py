@@ -67,14 +67,3 @@ def _is_abbreviation(prev: re.Match[str] | None, end: re.Match[str]) -> bool:
     word = prev.group()
     return word.lower() in _ABBREVIATIONS or len(word) == 1
 
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """Code-point spans of paragraphs (blocks separated by blank lines)."""
-    spans, start = [], 0
-    for m in _BLANK_LINE.finditer(text):
-        if m.start() > start:
-            spans.append((start, m.start()))
-        start = m.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
