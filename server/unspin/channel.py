@@ -21,6 +21,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .candidates import Candidate
 from .decoder import Slot
 
 DOC_LM_WEIGHT = 0.7
@@ -49,7 +50,7 @@ def _sigmoid(z: float) -> float:
 
 
 class DocumentChannel:
-    """Spin probabilities for one document; ``score`` turns LM gains into log10 hypothesis scores."""
+    """Spin probabilities for one document; ``scores`` turns LM gains into log10 hypothesis scores."""
 
     def __init__(self, params: ChannelParams) -> None:
         self.params = params
@@ -86,10 +87,14 @@ class DocumentChannel:
             self._choice, self._spun_mass, self._kept, self._own = dict(choice), dict(spun), dict(kept), own
         return self
 
+    def _context_score(self, slot: Slot, c: Candidate, gain: float) -> float:
+        """Weighted LM gain of candidate ``c``, less the discounted part of its unigram advantage."""
+        p = self.params
+        return p.lm_weight * gain - p.frequency_discount * (c.log_unigram - slot.log_unigram)
+
     def _hopeful(self, slot: Slot, gains: list[float]) -> bool:
         """False when no candidate could win even with a spin rate and replacement choice of one."""
-        w, d = self.params.lm_weight, self.params.frequency_discount
-        best = max(w * g - d * (c.log_unigram - slot.log_unigram) for g, c in zip(gains, slot.candidates))
+        best = max(self._context_score(slot, c, g) for g, c in zip(gains, slot.candidates))
         return best + slot.log_prior > HOPELESS
 
     def _doc_probability(self, evidence: list[tuple[Slot, list[float]]]) -> float:
@@ -116,8 +121,7 @@ class DocumentChannel:
         for c, g, mine in zip(slot.candidates, gains, own):
             chosen = max(0.0, self._choice.get((c.word, slot.observed), 0.0) - mine)
             q = (a * 10 ** c.log_q + chosen) / (a + max(0.0, self._spun_mass.get(c.word, 0.0) - mine))
-            discount = self.params.frequency_discount * (c.log_unigram - slot.log_unigram)
-            out.append(self.params.lm_weight * g - discount + math.log10(self._form_rate(c.word, mine, 0.0))
+            out.append(self._context_score(slot, c, g) + math.log10(self._form_rate(c.word, mine, 0.0))
                        + math.log10(q) + slot.log_prior)
         return keep, out
 

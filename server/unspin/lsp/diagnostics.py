@@ -1,6 +1,8 @@
 """Findings -> LSP diagnostics, hover text and edits."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lsprotocol import types
 
 from ..findings import Finding
@@ -35,13 +37,9 @@ def hover_markdown(f: Finding, text: str, sentence: tuple[int, int], findings: l
         lines += ["", f"Evidence: {f.evidence}."]
     start, end = sentence
     inside = [g for g in findings if start <= g.start and g.end <= end]
-    restored = restore(text[start:end], [_shift(g, -start) for g in inside]).strip()
+    restored = restore(text[start:end], [replace(g, start=g.start - start, end=g.end - start) for g in inside]).strip()
     lines += ["", "Sentence restored:", "", f"> {' '.join(restored.split())}"]
     return "\n".join(lines)
-
-
-def _shift(f: Finding, delta: int) -> Finding:
-    return Finding(f.start + delta, f.end + delta, f.text, f.confidence, f.suggestions, f.evidence, f.kind)
 
 
 def replace_edits(findings: list[Finding], positions: PositionMap) -> list[types.TextEdit]:
