@@ -25,7 +25,8 @@ from .candidates import Candidate
 from .decoder import Slot
 
 DOC_LM_WEIGHT = 0.7
-SLOT_COST = 0.1  # nats per candidate word; see module docstring
+SLOT_COST = 0.12  # nats per candidate word; see module docstring
+PRIOR_LOG_ODDS = -3.0  # prior log odds (nats) that a document is spun
 REFERENCE_RATE = 0.1
 MIN_RATE = 0.05
 MIN_DOC_PROBABILITY = 1e-3  # below this the document is judged clean and not decoded at all
@@ -102,7 +103,7 @@ class DocumentChannel:
         for slot, gains in evidence:
             s = sum(10 ** (DOC_LM_WEIGHT * g + c.log_q + slot.log_prior) for g, c in zip(gains, slot.candidates))
             ll += math.log(1 - REFERENCE_RATE + REFERENCE_RATE * s)
-        return _sigmoid(ll - SLOT_COST * len(evidence))
+        return _sigmoid(PRIOR_LOG_ODDS + ll - SLOT_COST * len(evidence))
 
     def _form_rate(self, word: str, spun_self: float, kept_self: float) -> float:
         """How often ``word`` is spun in this document, leaving out the occurrence being judged."""

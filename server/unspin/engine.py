@@ -24,6 +24,8 @@ from .tokens import Token, tokenize
 
 PROPER_NOUN_LOG_PRIOR = -3.0  # capitalised mid-sentence or all capitals: a name unless evidence is overwhelming
 COMPOUND_LOG_PRIOR = -1.0  # part of a hyphenated compound
+SHORT_WORD_LOG_PRIOR = -1.5  # abbreviations and particles ("ft", "in"): spinners write dictionary words
+BLIND_CONTEXT_LOG_PRIOR = -1.0  # see Engine._log_prior
 _SENTENCE_CACHE_SIZE = 20_000
 
 
@@ -116,20 +118,30 @@ class Engine:
             if tok.kind == "word" and len(form) > 1:
                 cands = gen.candidates(form)
                 if cands:
-                    slots.append(Slot(len(words), form, cands, self._log_prior(text, tok, first=not words),
-                                      self.model.logp(form, "", "")))
+                    prior = self._log_prior(text, tok, first=not words,
+                                            blind=bool(words) and not self.model.known(words[-1]))
+                    slots.append(Slot(len(words), form, cands, prior, self.model.logp(form, "", "")))
                     slot_tokens.append(tok)
             words.append(form)
         return _Sentence(tuple(words), tuple(slots), tuple(slot_tokens))
 
     @staticmethod
-    def _log_prior(text: str, tok: Token, first: bool) -> float:
+    def _log_prior(text: str, tok: Token, first: bool, blind: bool) -> float:
+        """log10 prior adjustment for the word being a substitute, from its form and surroundings.
+
+        ``blind``: the word before is a number or unknown to the language model, so the model
+        judges this word without left context and its verdict is mostly word frequency.
+        """
         prior = 0.0
         w = tok.text
         if w.isupper() or (w[0].isupper() and not first):
             prior += PROPER_NOUN_LOG_PRIOR
         if text[tok.start - 1: tok.start] == "-" or text[tok.end: tok.end + 1] == "-":
             prior += COMPOUND_LOG_PRIOR
+        if len(w) <= 2:
+            prior += SHORT_WORD_LOG_PRIOR
+        if blind:
+            prior += BLIND_CONTEXT_LOG_PRIOR
         return prior
 
     def _observed_gains(self, sent: _Sentence) -> list[list[float]]:
