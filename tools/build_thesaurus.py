@@ -17,6 +17,8 @@ Output, gzipped UTF-8 TSV, one observed lemma per line::
 
     observed <TAB> pos <TAB> original:relation:log10q <TAB> ...
 
+with the originals of a row ordered by q(observed | original) * P(original), most likely first.
+
 and ``lexicon.tsv.gz``: word <TAB> zipf frequency (from wordfreq) for every
 word in the table, used by the engine as its unigram back-off.
 """
@@ -162,7 +164,9 @@ def main() -> None:
         for word in sorted(reverse):
             for pos in sorted(reverse[word]):
                 origs = reverse[word][pos]
-                cells = [f"{o}:{rel}:{lq:.2f}" for o, (rel, lq) in sorted(origs.items(), key=lambda kv: -kv[1][1])]
+                # Most likely originals first (q times the original's frequency): the engine reads only the head.
+                ranked = sorted(origs.items(), key=lambda kv: (-(kv[1][1] + zipf(kv[0])), kv[0]))
+                cells = [f"{o}:{rel}:{lq:.2f}" for o, (rel, lq) in ranked]
                 fh.write(f"{word}\t{pos}\t" + "\t".join(cells) + "\n")
                 vocab.add(word)
                 vocab.update(origs)

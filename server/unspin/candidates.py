@@ -5,15 +5,18 @@ may stand for "demand"; the candidate is re-inflected to "demands".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 import lemminflect
 
 from .language_model import LanguageModel
-from .lexicon import Lexicon
+from .lexicon import Lexicon, ReverseEntry
 
 _UPOS_TO_WN = {"NOUN": "n", "VERB": "v", "AUX": "v", "ADJ": "a", "ADV": "r"}
+_TAG_UPOS = {"NN": "NOUN", "NNS": "NOUN", "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ", "RB": "ADV", "RBR": "ADV",
+             "RBS": "ADV", **{t: "VERB" for t in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")}}
 MAX_CANDIDATES = 12
 
 
@@ -25,7 +28,7 @@ class Candidate:
     relation: str
     observed_lemma: str
     log_q: float  # log10 channel probability of original -> observed
-    log_unigram: float = 0.0  # log10 unigram probability of ``word``
+    log_unigram: float  # log10 unigram probability of ``word``
 
 
 def _analyses(word: str) -> list[tuple[str, str | None, str | None]]:
@@ -38,17 +41,24 @@ def _analyses(word: str) -> list[tuple[str, str | None, str | None]]:
         for lemma in lemmas:
             if lemma == word:
                 continue
-            for tag, forms in lemminflect.getAllInflections(lemma, upos).items():
-                if word in forms:
-                    out.append((lemma, wn, tag))
+            out += [(lemma, wn, tag) for tag, forms in _inflections(lemma, upos) if word in forms]
     return out
+
+
+@lru_cache(maxsize=100_000)
+def _inflections(lemma: str, upos: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """lemminflect's inflection table, cached (lemminflect deep-copies it on every call)."""
+    return tuple(lemminflect.getAllInflections(lemma, upos).items())
 
 
 @lru_cache(maxsize=100_000)
 def _inflect(lemma: str, tag: str | None) -> str | None:
     if tag is None:
         return lemma
-    forms = lemminflect.getInflection(lemma, tag, inflect_oov=True)
+    upos = _TAG_UPOS.get(tag)
+    forms = dict(_inflections(lemma, upos)).get(tag) if upos else None
+    if not forms:
+        forms = lemminflect.getInflection(lemma, tag, inflect_oov=True)
     return forms[0] if forms else None
 
 
@@ -73,20 +83,23 @@ class CandidateGenerator:
 
     def _candidates(self, word: str) -> tuple[Candidate, ...]:
         """Ranked by the joint prior P(original) * q(observed | original)."""
-        zipf = self._lexicon.zipf
-        options = [(entry.log_q + zipf(entry.original), lemma, tag, entry)
-                   for lemma, pos, tag in _analyses(word)
-                   for entry in self._lexicon.originals(lemma)
-                   if pos is None or (entry.pos == pos and entry.relation != "deriv")]
-        options.sort(key=lambda o: -o[0])
-        best: dict[str, Candidate] = {}
-        for _, lemma, tag, entry in options[: 4 * MAX_CANDIDATES]:
+        limit = 4 * MAX_CANDIDATES
+        options = []
+        for lemma, pos, tag in _analyses(word):
+            entries = (e for e in self._lexicon.originals(lemma)
+                       if pos is None or (e.pos == pos and e.relation != "deriv"))
+            options += [(e, lemma, tag) for e in islice(entries, limit)]
+        options.sort(key=lambda o: -o[0].log_joint)
+        best: dict[str, tuple[str, ReverseEntry]] = {}  # form -> (observed lemma, its entry)
+        for entry, lemma, tag in options[:limit]:
             form = _inflect(entry.original, tag)
             if not form or form == word or not self._model.known(form) or is_spelling_variant(form, word):
                 continue
             have = best.get(form)
-            if have is None or entry.log_q > have.log_q:
-                best[form] = Candidate(form, entry.original, entry.pos, entry.relation, lemma, entry.log_q)
-        uni = {w: self._model.logp(w, "", "") for w in best}
-        ranked = sorted(best.values(), key=lambda c: -(c.log_q + uni[c.word]))
-        return tuple(replace(c, log_unigram=uni[c.word]) for c in ranked[:MAX_CANDIDATES])
+            if have is None or entry.log_q > have[1].log_q:
+                best[form] = (lemma, entry)
+        logp = self._model.logp
+        found = [Candidate(form, e.original, e.pos, e.relation, lemma, e.log_q, logp(form, "", ""))
+                 for form, (lemma, e) in best.items()]
+        found.sort(key=lambda c: -(c.log_q + c.log_unigram))
+        return tuple(found[:MAX_CANDIDATES])

@@ -20,6 +20,7 @@ RELATION_NAMES = {
 }
 POS_NAMES = {"n": "noun", "v": "verb", "a": "adj.", "r": "adv."}
 _FLOOR_ZIPF = 1.0
+ORIGINALS_PER_ROW = 48
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class ReverseEntry:
     pos: str
     relation: str
     log_q: float  # log10 probability that a spinner holding ``original`` picks the observed lemma
+    log_joint: float  # log10 P(original) * q: how likely this entry explains an observed word a priori
 
 
 class Lexicon:
@@ -46,15 +48,19 @@ class Lexicon:
         self._parsed: dict[str, tuple[ReverseEntry, ...]] = {}
 
     def originals(self, lemma: str) -> tuple[ReverseEntry, ...]:
-        """Every original that may have been spun into ``lemma`` (lower case)."""
+        """The likeliest originals that may have been spun into ``lemma`` (lower case), most likely first.
+
+        Rows are stored in that order, so only their first ``ORIGINALS_PER_ROW`` cells are parsed.
+        """
         got = self._parsed.get(lemma)
         if got is None:
             entries = []
             for row in self._raw.get(lemma, ()):
-                pos, *cells = row.split("\t")
+                pos, *cells = row.split("\t", ORIGINALS_PER_ROW + 1)[:ORIGINALS_PER_ROW + 1]
                 for cell in cells:
                     orig, rel, lq = cell.rsplit(":", 2)
-                    entries.append(ReverseEntry(orig, pos, rel, float(lq)))
+                    entries.append(ReverseEntry(orig, pos, rel, float(lq), float(lq) + self.log10_unigram(orig)))
+            entries.sort(key=lambda e: -e.log_joint)
             got = self._parsed[lemma] = tuple(entries)
         return got
 
