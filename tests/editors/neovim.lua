@@ -4,9 +4,14 @@ package.path = configs .. "/neovim/?.lua;" .. package.path
 vim.cmd("filetype on")
 require("unspin").setup({ cmd = { server } })
 vim.cmd("edit " .. file)
-local function report(msg) io.stdout:write(msg .. "\n") end
+local log = {}
+local function report(msg) table.insert(log, msg) end
+local function finish()
+  vim.fn.writefile(log, os.getenv("UNSPIN_RESULT"))
+  vim.cmd("qa!")
+end
 if not vim.wait(30000, function() return #vim.diagnostic.get(0) > 0 end, 100) then
-  report("NO-DIAGNOSTIC"); vim.cmd("qa!")
+  report("NO-DIAGNOSTIC"); finish()
 end
 local d = vim.diagnostic.get(0)[1]
 report("DIAGNOSTIC " .. d.message)
@@ -16,9 +21,12 @@ params.context = { diagnostics = {} }
 local results = vim.lsp.buf_request_sync(0, "textDocument/codeAction", params, 10000) or {}
 for _, r in pairs(results) do
   for _, a in ipairs(r.result or {}) do
-    if a.isPreferred and a.edit then vim.lsp.util.apply_workspace_edit(a.edit, "utf-16") end
+    if a.isPreferred and a.edit then
+      vim.lsp.util.apply_workspace_edit(a.edit, "utf-16")
+      report("APPLIED " .. a.title)
+    end
   end
 end
 vim.cmd("write")
 if vim.wait(30000, function() return #vim.diagnostic.get(0) == 0 end, 100) then report("CLEARED") end
-vim.cmd("qa!")
+finish()
