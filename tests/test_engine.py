@@ -50,3 +50,15 @@ def test_reanalysis_is_cached_and_identical(engine):
 def test_empty_and_symbol_only_text(engine):
     assert engine.analyze("") == []
     assert engine.analyze("!!! 123 ... https://example.com") == []
+
+
+def test_edited_document_finds_new_spins_and_refits_to_the_fresh_result(engine):
+    from unspin.engine import Engine
+
+    base = "\n".join([SPUN, CLEAN] * 10)
+    engine.analyze(base, document="doc")
+    edited = base.replace("report will be published", "report volition be published", 1)
+    quick = engine.analyze(edited, document="doc")
+    assert any(f.text == "volition" and edited[f.start:f.end] == "volition" and f.best == "will" for f in quick)
+    settled = engine.analyze(edited, document="doc", refit=True)
+    assert settled == Engine().analyze(edited)

@@ -18,10 +18,10 @@ Three things about spinners are modelled here rather than in per-word rules:
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
-from .candidates import Candidate
+import numpy as np
+
 from .decoder import Slot
 
 DOC_LM_WEIGHT = 0.7
@@ -50,84 +50,163 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-class DocumentChannel:
-    """Spin probabilities for one document; ``scores`` turns LM gains into log10 hypothesis scores."""
+@dataclass
+class _Arrays:
+    """The document's candidate table as padded (slots x candidates) arrays; ids index ``words``/``pairs``."""
 
-    def __init__(self, params: ChannelParams) -> None:
+    gain: np.ndarray
+    log_q: np.ndarray
+    unigram_gap: np.ndarray  # log10 P(candidate) - log10 P(observed)
+    prior: np.ndarray  # (slots,)
+    mask: np.ndarray  # real candidate, not padding
+    cand: np.ndarray
+    pair: np.ndarray
+    obs: np.ndarray  # (slots,)
+    counts: np.ndarray  # (words,) occurrences of each word as it reads in the document
+    words: dict[str, int]
+    pairs: dict[tuple[str, str], int]
+
+    @classmethod
+    def build(cls, evidence: list[tuple[Slot, list[float]]], form_counts: dict[str, int]) -> "_Arrays":
+        n, k = len(evidence), max(len(s.candidates) for s, _ in evidence)
+        gain, log_q, gap = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
+        mask = np.zeros((n, k), dtype=bool)
+        cand, pair = np.zeros((n, k), dtype=np.int64), np.zeros((n, k), dtype=np.int64)
+        obs, prior = np.zeros(n, dtype=np.int64), np.zeros(n)
+        words: dict[str, int] = {}
+        pairs: dict[tuple[str, str], int] = {}
+        for i, (slot, gains) in enumerate(evidence):
+            obs[i] = words.setdefault(slot.observed, len(words))
+            prior[i] = slot.log_prior
+            m = len(gains)
+            gain[i, :m] = gains
+            mask[i, :m] = True
+            for j, c in enumerate(slot.candidates):
+                log_q[i, j] = c.log_q
+                gap[i, j] = c.log_unigram - slot.log_unigram
+                cand[i, j] = words.setdefault(c.word, len(words))
+                pair[i, j] = pairs.setdefault((c.word, slot.observed), len(pairs))
+        counts = np.array([form_counts.get(w, 0) for w in words], dtype=float)
+        return cls(gain, log_q, gap, prior, mask, cand, pair, obs, counts, words, pairs)
+
+
+def spin_log_likelihood(evidence: list[tuple[Slot, list[float]]]) -> float:
+    """How much better (nats) a spinner at ``REFERENCE_RATE`` explains these slots than no spinner."""
+    ll = 0.0
+    for slot, gains in evidence:
+        s = sum(10 ** (DOC_LM_WEIGHT * g + c.log_q + slot.log_prior) for g, c in zip(gains, slot.candidates))
+        ll += math.log(1 - REFERENCE_RATE + REFERENCE_RATE * s)
+    return ll
+
+
+def document_probability(log_likelihood: float, n_slots: int) -> float:
+    """P(the document is spun), from the summed ``spin_log_likelihood`` of its slots."""
+    return _sigmoid(PRIOR_LOG_ODDS + log_likelihood - SLOT_COST * n_slots)
+
+
+class DocumentChannel:
+    """Spin probabilities for one document; ``scores`` turns LM gains into log10 hypothesis scores.
+
+    EM runs on whole-document arrays; each slot's posterior leaves its own previous posterior out of
+    the counts it is judged by (so a word cannot confirm itself).
+    """
+
+    def __init__(self, params: ChannelParams, doc_probability: float) -> None:
         self.params = params
-        self.doc_probability = 0.0
+        self.doc_probability = doc_probability
         self.rate = MIN_RATE
-        self._choice: dict[tuple[str, str], float] = {}
-        self._spun_mass: dict[str, float] = {}
-        self._kept: dict[str, float] = {}
-        self._own: dict[int, list[float]] = {}  # id(slot) -> its last posteriors, left out when it is scored
+        self._rows: dict[int, int] = {}  # id(slot) -> row in the arrays
+        self._a: _Arrays | None = None
+        self._own = np.zeros((0, 0))  # last E-step posteriors, left out when a slot is scored
+        self._spun = self._kept = self._choice = np.zeros(0)
+        self._final: tuple[np.ndarray, np.ndarray] | None = None
 
     def fit(self, evidence: list[tuple[Slot, list[float]]], form_counts: dict[str, int]) -> "DocumentChannel":
         p = self.params
-        self.doc_probability = self._doc_probability(evidence)
-        if self.doc_probability < MIN_DOC_PROBABILITY:
+        if not evidence:
             return self
-        n = len(evidence)
-        evidence = [(slot, gains) for slot, gains in evidence if self._hopeful(slot, gains)]
+        a = self._a = _Arrays.build(evidence, form_counts)
+        self._rows = {id(slot): i for i, (slot, _) in enumerate(evidence)}
+        context = self._context(a.gain, a.unigram_gap)
+        best = np.where(a.mask, context, -np.inf).max(axis=1)
+        hopeful = best + a.prior > HOPELESS
+        self._own = np.zeros(a.gain.shape)
+        self._spun, self._kept, self._choice = np.zeros(len(a.words)), np.zeros(len(a.words)), np.zeros(len(a.pairs))
         self.rate = max(MIN_RATE, p.rate_prior_a / (p.rate_prior_a + p.rate_prior_b))
         for _ in range(p.em_iterations):
-            spun_total = 0.0
-            spun: dict[str, float] = defaultdict(float)
-            kept: dict[str, float] = defaultdict(float, form_counts)
-            choice: dict[tuple[str, str], float] = defaultdict(float)
-            own: dict[int, list[float]] = {}
-            for slot, gains in evidence:
-                p_spun, probs = self.posterior(slot, gains)
-                own[id(slot)] = probs
-                spun_total += p_spun
-                kept[slot.observed] -= p_spun
-                for c, pc in zip(slot.candidates, probs):
-                    spun[c.word] += pc
-                    choice[(c.word, slot.observed)] += pc
-            self.rate = max(MIN_RATE, (spun_total + p.rate_prior_a) / (n + p.rate_prior_a + p.rate_prior_b))
-            self._choice, self._spun_mass, self._kept, self._own = dict(choice), dict(spun), dict(kept), own
+            spun_p, probs = self._estep(context)
+            spun_p, probs = np.where(hopeful, spun_p, 0.0), np.where(hopeful[:, None], probs, 0.0)
+            m = a.mask
+            self._spun = np.bincount(a.cand[m], probs[m], len(a.words))
+            self._kept = a.counts - np.bincount(a.obs, spun_p, len(a.words))
+            self._choice = np.bincount(a.pair[m], probs[m], len(a.pairs))
+            self._own = probs
+            self.rate = max(MIN_RATE, (spun_p.sum() + p.rate_prior_a) / (len(evidence) + p.rate_prior_a
+                                                                          + p.rate_prior_b))
+        self._final = self._estep(context)
         return self
 
-    def _context_score(self, slot: Slot, c: Candidate, gain: float) -> float:
-        """Weighted LM gain of candidate ``c``, less the discounted part of its unigram advantage."""
+    def _context(self, gain, unigram_gap):
+        """Weighted LM gain of a candidate, less the discounted part of its unigram advantage."""
         p = self.params
-        return p.lm_weight * gain - p.frequency_discount * (c.log_unigram - slot.log_unigram)
+        return p.lm_weight * gain - p.frequency_discount * unigram_gap
 
-    def _hopeful(self, slot: Slot, gains: list[float]) -> bool:
-        """False when no candidate could win even with a spin rate and replacement choice of one."""
-        best = max(self._context_score(slot, c, g) for g, c in zip(gains, slot.candidates))
-        return best + slot.log_prior > HOPELESS
+    def _estep(self, context: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """P(spun) per slot and P(original = c) per candidate under the current counts."""
+        a, p, mine = self._a, self.params, self._own
+        k = p.form_strength
+        spun_c = np.maximum(0.0, self._spun[a.cand] - mine)
+        chosen = np.maximum(0.0, self._choice[a.pair] - mine)
+        q = (p.choice_strength * 10.0 ** a.log_q + chosen) / (p.choice_strength + spun_c)
+        rate_c = (self.rate * k + spun_c) / (k + spun_c + np.maximum(0.0, self._kept[a.cand]))
+        scores = np.where(a.mask, context + np.log10(rate_c) + np.log10(q) + a.prior[:, None], -np.inf)
+        spun_o = np.maximum(0.0, self._spun[a.obs])
+        kept_o = np.maximum(0.0, self._kept[a.obs] - (1.0 - mine.sum(axis=1)))
+        keep = np.log10(np.maximum(1e-9, 1.0 - (self.rate * k + spun_o) / (k + spun_o + kept_o)))
+        top = np.maximum(keep, scores.max(axis=1))
+        pk = 10.0 ** (keep - top)
+        pc = 10.0 ** (scores - top[:, None])
+        z = pk + pc.sum(axis=1)
+        probs = pc / z[:, None]
+        return probs.sum(axis=1), probs
 
-    def _doc_probability(self, evidence: list[tuple[Slot, list[float]]]) -> float:
-        ll = 0.0
-        for slot, gains in evidence:
-            s = sum(10 ** (DOC_LM_WEIGHT * g + c.log_q + slot.log_prior) for g, c in zip(gains, slot.candidates))
-            ll += math.log(1 - REFERENCE_RATE + REFERENCE_RATE * s)
-        return _sigmoid(PRIOR_LOG_ODDS + ll - SLOT_COST * len(evidence))
-
-    def _form_rate(self, word: str, spun_self: float, kept_self: float) -> float:
-        """How often ``word`` is spun in this document, leaving out the occurrence being judged."""
-        k = self.params.form_strength
-        spun = max(0.0, self._spun_mass.get(word, 0.0) - spun_self)
-        kept = max(0.0, self._kept.get(word, 0.0) - kept_self)
-        return (self.rate * k + spun) / (k + spun + kept)
+    def fitted(self, slot: Slot) -> tuple[float, list[float]] | None:
+        """The posterior of ``slot`` in the document as it reads, from the last EM step."""
+        row = self._rows.get(id(slot))
+        if row is None or self._final is None:
+            return None
+        spun, probs = self._final
+        return float(spun[row]), probs[row, : len(slot.candidates)].tolist()
 
     def scores(self, slot: Slot, gains: list[float]) -> tuple[float, list[float]]:
-        """log10 score of keeping the observed word, and of each candidate original."""
-        a = self.params.choice_strength
-        own = self._own.get(id(slot)) or [0.0] * len(gains)
-        keep_self = 1.0 - sum(own)
-        keep = math.log10(max(1e-9, 1.0 - self._form_rate(slot.observed, 0.0, keep_self)))
+        """log10 score of keeping the observed word, and of each candidate original, given ``gains``."""
+        p, a = self.params, self._a
+        k, strength = p.form_strength, p.choice_strength
+        row = self._rows.get(id(slot))
+        fitted = a is not None and row is not None and self._final is not None
+        words, pairs = (a.words, a.pairs) if fitted else ({}, {})
+
+        def stat(arr: np.ndarray, i: int | None) -> float:
+            return float(arr[i]) if i is not None else 0.0
+
+        own = self._own[row, : len(gains)].tolist() if fitted else [0.0] * len(gains)
+        o = words.get(slot.observed)
+        spun_o = max(0.0, stat(self._spun, o))
+        kept_o = max(0.0, stat(self._kept, o) - (1.0 - sum(own)))
+        keep = math.log10(max(1e-9, 1.0 - (self.rate * k + spun_o) / (k + spun_o + kept_o)))
         out = []
         for c, g, mine in zip(slot.candidates, gains, own):
-            chosen = max(0.0, self._choice.get((c.word, slot.observed), 0.0) - mine)
-            q = (a * 10 ** c.log_q + chosen) / (a + max(0.0, self._spun_mass.get(c.word, 0.0) - mine))
-            out.append(self._context_score(slot, c, g) + math.log10(self._form_rate(c.word, mine, 0.0))
-                       + math.log10(q) + slot.log_prior)
+            w = words.get(c.word)
+            spun_c = max(0.0, stat(self._spun, w) - mine)
+            chosen = max(0.0, stat(self._choice, pairs.get((c.word, slot.observed))) - mine)
+            q = (strength * 10 ** c.log_q + chosen) / (strength + spun_c)
+            rate_c = (self.rate * k + spun_c) / (k + spun_c + max(0.0, stat(self._kept, w)))
+            context = p.lm_weight * g - p.frequency_discount * (c.log_unigram - slot.log_unigram)
+            out.append(context + math.log10(rate_c) + math.log10(q) + slot.log_prior)
         return keep, out
 
     def posterior(self, slot: Slot, gains: list[float]) -> tuple[float, list[float]]:
-        """P(spun) and P(original = c) for each candidate."""
+        """P(spun) and P(original = c) for each candidate, given ``gains``."""
         keep, scores = self.scores(slot, gains)
         top = max([keep, *scores])
         pk = 10 ** (keep - top)

@@ -67,6 +67,7 @@ def decode(model: LanguageModel, words: tuple[str, ...], slots: tuple[Slot, ...]
     """Posteriors for every slot; ``observed_gains`` are the LM gains in the sentence as it reads."""
     hyp = list(words)
     first_pass = {s.index: g for s, g in zip(slots, observed_gains)}
+    fitted = {s.index: channel.fitted(s) for s in slots}
     by_index = {s.index: s for s in slots}
     result: dict[int, SlotPosterior] = {}
     dirty = sorted(by_index)
@@ -74,8 +75,12 @@ def decode(model: LanguageModel, words: tuple[str, ...], slots: tuple[Slot, ...]
         changed: set[int] = set()
         for i in dirty:
             slot = by_index[i]
-            gains = first_pass.pop(i) if i in first_pass else lm_gains(model, slot, hyp)
-            spun, probs = channel.posterior(slot, gains)
+            if i in first_pass:
+                gains, known = first_pass.pop(i), fitted.pop(i)
+                spun, probs = known if known is not None else channel.posterior(slot, gains)
+            else:
+                gains = lm_gains(model, slot, hyp)
+                spun, probs = channel.posterior(slot, gains)
             order = sorted(range(len(probs)), key=lambda k: -probs[k])
             ranked = tuple((slot.candidates[k], probs[k]) for k in order)
             result[i] = SlotPosterior(slot, spun, ranked, gains[order[0]] if order else 0.0)

@@ -15,18 +15,23 @@ from dataclasses import dataclass, field
 
 from .candidates import CandidateGenerator
 from .casing import match_case
-from .channel import MIN_DOC_PROBABILITY, ChannelParams, DocumentChannel
+from .channel import (MIN_DOC_PROBABILITY, ChannelParams, DocumentChannel, document_probability,
+                      spin_log_likelihood)
 from .decoder import Slot, SlotPosterior, decode, lm_gains
 from .findings import Finding, Suggestion
 from .language_model import LanguageModel, shared_model
 from .lexicon import POS_NAMES, RELATION_NAMES, Lexicon, shared_lexicon
-from .tokens import Token, tokenize
+from .tokens import Token, chunks, tokenize
 
 PROPER_NOUN_LOG_PRIOR = -3.0  # capitalised mid-sentence or all capitals: a name unless evidence is overwhelming
 COMPOUND_LOG_PRIOR = -1.0  # part of a hyphenated compound
 SHORT_WORD_LOG_PRIOR = -1.5  # abbreviations and particles ("ft", "in"): spinners write dictionary words
 BLIND_CONTEXT_LOG_PRIOR = -1.0  # see Engine._log_prior
 _SENTENCE_CACHE_SIZE = 20_000
+_DOCUMENTS_KEPT = 64
+# An edited document keeps its channel while the sentences new since the fit hold at most this share
+# of its candidate words: one-word edits then cost one sentence, not a document-wide EM.
+REFIT_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -41,10 +46,17 @@ class _Sentence:
     words: tuple[str, ...]
     slots: tuple[Slot, ...]
     tokens: tuple[Token, ...]  # the word token behind each slot
+    key: tuple  # what the LM gains depend on: the words and which of them are slots
 
-    @property
-    def key(self) -> tuple:
-        return self.words, tuple((s.index, s.log_prior) for s in self.slots)
+
+@dataclass
+class _Fitted:
+    """A document's channel, the sentences it was fitted on, and sentences decoded under it."""
+
+    channel: DocumentChannel
+    keys: frozenset[tuple]
+    slots: int
+    decoded: dict[tuple, list[SlotPosterior]] = field(default_factory=dict)
 
 
 def _lm_form(token: Token) -> str:
@@ -61,6 +73,9 @@ class Engine:
         self._lock = threading.Lock()
         self._generator: CandidateGenerator | None = None
         self._gains: OrderedDict[tuple, list[list[float]]] = OrderedDict()
+        self._likelihoods: OrderedDict[tuple, float] = OrderedDict()
+        self._chunks: OrderedDict[str, list[_Sentence]] = OrderedDict()
+        self._fitted: OrderedDict[str, _Fitted] = OrderedDict()
 
     @property
     def model(self) -> LanguageModel:
@@ -75,26 +90,44 @@ class Engine:
             self._generator = CandidateGenerator(self.lexicon, self.model)
         return self._generator
 
-    def analyze(self, text: str, threshold: float | None = None) -> list[Finding]:
-        """Findings for ``text``, ordered by offset."""
+    def analyze(self, text: str, threshold: float | None = None, document: str | None = None,
+                refit: bool = False) -> list[Finding]:
+        """Findings for ``text``, ordered by offset.
+
+        ``document`` names a document that is analysed again and again as it is edited (an editor
+        buffer): its channel is then kept while the edits touch only a small share of it, and only
+        the changed sentences are decoded again.  ``refit`` fits the channel afresh all the same, so
+        that the result equals a first analysis of ``text``.
+        """
         threshold = self.settings.threshold if threshold is None else threshold
         with self._lock:
-            sentences = self._sentences(text)
-            channel = self._fit_channel(sentences)
+            placed = self._sentences(text)
+            fitted = self._channel_for(document, [sent for _, sent in placed], refit)
+            channel = fitted.channel
             findings: list[Finding] = []
             if channel.doc_probability < max(threshold, MIN_DOC_PROBABILITY):
                 return findings
-            for sent in sentences:
+            for offset, sent in placed:
                 if not sent.slots:
                     continue
-                posts = decode(self.model, sent.words, sent.slots, self._observed_gains(sent), channel)
-                for post, token in zip(posts, sent.tokens):
+                for post, token in zip(self._decode(fitted, sent), sent.tokens):
                     confidence = post.spun * channel.doc_probability
                     if confidence >= threshold:
-                        findings.append(self._finding(post, token, confidence))
+                        findings.append(self._finding(post, token, offset, confidence))
         return findings
 
-    def _sentences(self, text: str) -> list[_Sentence]:
+    def _sentences(self, text: str) -> list[tuple[int, _Sentence]]:
+        """Every sentence with the offset its tokens are relative to; built per chunk, cached by content."""
+        out: list[tuple[int, _Sentence]] = []
+        for offset, chunk in chunks(text):
+            got = self._chunks.get(chunk)
+            if got is None:
+                got = self._chunk_sentences(chunk)
+                self._remember(self._chunks, chunk, got)
+            out += [(offset, sent) for sent in got]
+        return out
+
+    def _chunk_sentences(self, text: str) -> list[_Sentence]:
         gen = self._candidates()
         tokens = tokenize(text)
         out: list[_Sentence] = []
@@ -123,7 +156,8 @@ class Engine:
                     slots.append(Slot(len(words), form, cands, prior, self.model.logp(form, "", "")))
                     slot_tokens.append(tok)
             words.append(form)
-        return _Sentence(tuple(words), tuple(slots), tuple(slot_tokens))
+        words_t = tuple(words)
+        return _Sentence(words_t, tuple(slots), tuple(slot_tokens), (words_t, tuple(s.index for s in slots)))
 
     @staticmethod
     def _log_prior(text: str, tok: Token, first: bool, blind: bool) -> float:
@@ -154,18 +188,53 @@ class Engine:
             self._remember(self._gains, key, got)
         return got
 
+    def _spin_log_likelihood(self, sent: _Sentence) -> float:
+        key = (sent.key, tuple(s.log_prior for s in sent.slots))
+        got = self._likelihoods.get(key)
+        if got is None:
+            got = spin_log_likelihood(list(zip(sent.slots, self._observed_gains(sent))))
+            self._remember(self._likelihoods, key, got)
+        return got
+
+    def _channel_for(self, document: str | None, sentences: list[_Sentence], refit: bool) -> _Fitted:
+        prev = self._fitted.get(document) if document is not None else None
+        if prev is not None and not refit:
+            fresh = sum(len(sent.slots) for sent in sentences if sent.key not in prev.keys)
+            if fresh <= REFIT_SHARE * prev.slots:
+                return prev
+        fitted = _Fitted(self._fit_channel(sentences), frozenset(sent.key for sent in sentences),
+                         sum(len(sent.slots) for sent in sentences))
+        if document is not None:
+            self._remember(self._fitted, document, fitted, _DOCUMENTS_KEPT)
+        return fitted
+
+    def _decode(self, fitted: _Fitted, sent: _Sentence) -> list[SlotPosterior]:
+        key = (sent.key, tuple(s.log_prior for s in sent.slots))
+        got = fitted.decoded.get(key)
+        if got is None:
+            got = fitted.decoded[key] = decode(self.model, sent.words, sent.slots, self._observed_gains(sent),
+                                               fitted.channel)
+        return got
+
     def _fit_channel(self, sentences: list[_Sentence]) -> DocumentChannel:
-        evidence = [(slot, gains) for sent in sentences for slot, gains in zip(sent.slots, self._observed_gains(sent))]
-        counts = Counter(w for sent in sentences for w in sent.words)
-        return DocumentChannel(self.settings.channel).fit(evidence, counts)
+        """The document's channel; EM runs only if the document is judged spun at all."""
+        ll = sum(self._spin_log_likelihood(sent) for sent in sentences)
+        channel = DocumentChannel(self.settings.channel,
+                                  document_probability(ll, sum(len(sent.slots) for sent in sentences)))
+        if channel.doc_probability >= MIN_DOC_PROBABILITY:
+            evidence = [(slot, gains) for sent in sentences
+                        for slot, gains in zip(sent.slots, self._observed_gains(sent))]
+            channel.fit(evidence, Counter(w for sent in sentences for w in sent.words))
+        return channel
 
     @staticmethod
-    def _remember(cache: OrderedDict, key: tuple, value: object) -> None:
+    def _remember(cache: OrderedDict, key: object, value: object, limit: int = _SENTENCE_CACHE_SIZE) -> None:
         cache[key] = value
-        if len(cache) > _SENTENCE_CACHE_SIZE:
+        cache.move_to_end(key)
+        if len(cache) > limit:
             cache.popitem(last=False)
 
-    def _finding(self, post: SlotPosterior, token: Token, confidence: float) -> Finding:
+    def _finding(self, post: SlotPosterior, token: Token, offset: int, confidence: float) -> Finding:
         suggestions = []
         for cand, p in post.ranked[: self.settings.max_suggestions]:
             relation = (f"'{cand.observed_lemma}' {RELATION_NAMES[cand.relation]} "
@@ -174,7 +243,8 @@ class Engine:
         best = post.ranked[0][0].word if post.ranked else None
         evidence_text = (f"the surrounding words make '{best}' {10 ** post.context_gain:,.0f} times likelier "
                          f"than '{token.text.lower()}' under the trigram model") if best else ""
-        return Finding(token.start, token.end, token.text, confidence, tuple(suggestions), evidence_text)
+        return Finding(offset + token.start, offset + token.end, token.text, confidence, tuple(suggestions),
+                       evidence_text)
 
 
 _default: Engine | None = None

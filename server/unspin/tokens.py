@@ -67,3 +67,20 @@ def _is_abbreviation(prev: re.Match[str] | None, end: re.Match[str]) -> bool:
     word = prev.group()
     return word.lower() in _ABBREVIATIONS or len(word) == 1
 
+
+
+# A chunk ends at a blank line, or at a line that ends a sentence.  Chunks never share a sentence, so
+# each can be tokenized and analysed on its own and cached by content.  (A line ending in an
+# abbreviation, "Dr.", also closes a chunk: a rare loss of context, never of offsets.)
+_CHUNK_END = re.compile(r"\n[ \t\r]*\n|[.!?][\"'”’)\]]*[ \t]*\r?\n")
+
+
+def chunks(text: str) -> list[tuple[int, str]]:
+    """(offset, text) pieces of ``text`` that together cover it exactly."""
+    out, start = [], 0
+    for m in _CHUNK_END.finditer(text):
+        out.append((start, text[start:m.end()]))
+        start = m.end()
+    if start < len(text) or not out:
+        out.append((start, text[start:]))
+    return out

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 IGNORE_WORD = "unspin.ignoreWord"
 ALLOW_WORD = "unspin.allowWord"
 FIX_ALL_KIND = "source.fixAll.unspin"
+SETTLE_DELAY = 1.0  # seconds without edits before the document-wide channel is fitted afresh
 
 
 class UnspinServer(LanguageServer):
@@ -46,25 +47,35 @@ class UnspinServer(LanguageServer):
         self._pending[uri] = asyncio.get_running_loop().create_task(self._analyze_later(uri, delay))
 
     async def _analyze_later(self, uri: str, delay: float) -> None:
+        """Analyse and publish; once edits pause, settle on a result fitted afresh to the whole document."""
         try:
             await asyncio.sleep(delay)
             state = await self.analyze(uri)
-            if state is not None:
+            if state is None:
+                return
+            self.publish(state)
+            published = list(state.findings)
+            await asyncio.sleep(SETTLE_DELAY)
+            state = await self.analyze(uri, refit=True)
+            if state is not None and state.findings != published:
                 self.publish(state)
         except asyncio.CancelledError:
             pass
         except Exception:  # a failed analysis must not take the server down
             log.exception("analysis of %s failed", uri)
 
-    async def analyze(self, uri: str) -> DocumentState | None:
-        """Fresh state for the document's current version, or None if it changed meanwhile or is closed."""
+    async def analyze(self, uri: str, refit: bool = False) -> DocumentState | None:
+        """Fresh state for the document's current version, or None if it changed meanwhile or is closed.
+
+        The engine keeps an edited document's channel while edits are small; ``refit`` fits it afresh.
+        """
         try:
             doc = self.workspace.get_text_document(uri)
             text, version, language = doc.source, doc.version, doc.language_id or "plaintext"
         except Exception:
             return None
         state = self.states.setdefault(uri, DocumentState(uri))
-        if state.version == version and state.text == text and version is not None:
+        if state.version == version and state.text == text and version is not None and not refit:
             return state
         findings: list[Finding] = []
         if language in self.settings.languages:
@@ -77,7 +88,7 @@ class UnspinServer(LanguageServer):
                 view = prose_view(text, language)
                 loop = asyncio.get_running_loop()
                 findings = await loop.run_in_executor(self._executor, self.engine.analyze, view,
-                                                      self.settings.threshold)
+                                                      self.settings.threshold, uri, refit)
         current = self.workspace.get_text_document(uri)
         if current.version != version or current.source != text or uri not in self.states:
             return None
