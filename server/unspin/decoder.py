@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .channel import DocumentChannel
 
 MAX_PASSES = 4
+NEGLIGIBLE = 1e-4  # P(spun) below this is not reported at any threshold
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +64,14 @@ def lm_gains(model: LanguageModel, slot: Slot, hyp: list[str]) -> list[float]:
 
 
 def decode(model: LanguageModel, words: tuple[str, ...], slots: tuple[Slot, ...],
-           observed_gains: list[list[float]], channel: "DocumentChannel") -> list[SlotPosterior]:
-    """Posteriors for every slot; ``observed_gains`` are the LM gains in the sentence as it reads."""
+           observed_gains: list[list[float]], channel: "DocumentChannel") -> list[SlotPosterior | None]:
+    """Posteriors for every slot, None where P(spun) is negligible (most words of most documents);
+    ``observed_gains`` are the LM gains in the sentence as it reads."""
     hyp = list(words)
     first_pass = {s.index: g for s, g in zip(slots, observed_gains)}
     fitted = {s.index: channel.fitted(s) for s in slots}
     by_index = {s.index: s for s in slots}
-    result: dict[int, SlotPosterior] = {}
+    result: dict[int, SlotPosterior | None] = {}
     dirty = sorted(by_index)
     for _ in range(MAX_PASSES):
         changed: set[int] = set()
@@ -81,10 +83,14 @@ def decode(model: LanguageModel, words: tuple[str, ...], slots: tuple[Slot, ...]
             else:
                 gains = lm_gains(model, slot, hyp)
                 spun, probs = channel.posterior(slot, gains)
-            order = sorted(range(len(probs)), key=lambda k: -probs[k])
-            ranked = tuple((slot.candidates[k], probs[k]) for k in order)
-            result[i] = SlotPosterior(slot, spun, ranked, gains[order[0]] if order else 0.0)
-            new = ranked[0][0].word if spun > 0.5 and ranked else slot.observed
+            if spun < NEGLIGIBLE:
+                result[i] = None
+                new = slot.observed
+            else:
+                order = sorted(range(len(probs)), key=lambda k: -probs[k])
+                ranked = tuple((slot.candidates[k], probs[k]) for k in order)
+                result[i] = SlotPosterior(slot, spun, ranked, gains[order[0]] if order else 0.0)
+                new = ranked[0][0].word if spun > 0.5 and ranked else slot.observed
             if new != hyp[i]:
                 hyp[i] = new
                 changed.add(i)

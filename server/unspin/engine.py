@@ -28,10 +28,12 @@ COMPOUND_LOG_PRIOR = -1.0  # part of a hyphenated compound
 SHORT_WORD_LOG_PRIOR = -1.5  # abbreviations and particles ("ft", "in"): spinners write dictionary words
 BLIND_CONTEXT_LOG_PRIOR = -1.0  # see Engine._log_prior
 _SENTENCE_CACHE_SIZE = 20_000
-_DOCUMENTS_KEPT = 64
+_CHUNKS_KEPT = 4_000
+_DOCUMENTS_KEPT = 8
 # An edited document keeps its channel while the sentences new since the fit hold at most this share
-# of its candidate words: one-word edits then cost one sentence, not a document-wide EM.
-REFIT_SHARE = 0.05
+# of its candidate words: one-word edits then cost one sentence, not a document-wide EM (the
+# language server refits once edits pause).
+REFIT_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class _Fitted:
     channel: DocumentChannel
     keys: frozenset[tuple]
     slots: int
-    decoded: dict[tuple, list[SlotPosterior]] = field(default_factory=dict)
+    decoded: dict[tuple, list[SlotPosterior | None]] = field(default_factory=dict)
 
 
 def _lm_form(token: Token) -> str:
@@ -111,6 +113,8 @@ class Engine:
                 if not sent.slots:
                     continue
                 for post, token in zip(self._decode(fitted, sent), sent.tokens):
+                    if post is None:
+                        continue
                     confidence = post.spun * channel.doc_probability
                     if confidence >= threshold:
                         findings.append(self._finding(post, token, offset, confidence))
@@ -123,7 +127,7 @@ class Engine:
             got = self._chunks.get(chunk)
             if got is None:
                 got = self._chunk_sentences(chunk)
-                self._remember(self._chunks, chunk, got)
+                self._remember(self._chunks, chunk, got, _CHUNKS_KEPT)
             out += [(offset, sent) for sent in got]
         return out
 
@@ -208,7 +212,7 @@ class Engine:
             self._remember(self._fitted, document, fitted, _DOCUMENTS_KEPT)
         return fitted
 
-    def _decode(self, fitted: _Fitted, sent: _Sentence) -> list[SlotPosterior]:
+    def _decode(self, fitted: _Fitted, sent: _Sentence) -> list[SlotPosterior | None]:
         key = (sent.key, tuple(s.log_prior for s in sent.slots))
         got = fitted.decoded.get(key)
         if got is None:

@@ -19,7 +19,7 @@ _ZERO = -536870912
 OOV_PENALTY = -1.0
 SENTENCE_START = "<s>"
 SENTENCE_END = "</s>"
-_CACHE_LIMIT = 2_000_000
+_CACHE_LIMIT = 300_000
 
 
 class LanguageModel:

@@ -13,6 +13,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--log-level", default="WARNING")
     args = ap.parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
+    from .worker import shared_worker
+
+    shared_worker().warm_up()  # load the models while the protocol machinery is imported and the client connects
     from .server import server
 
     if args.tcp:

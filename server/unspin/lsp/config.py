@@ -30,7 +30,7 @@ class Settings:
     languages: tuple[str, ...] = PROSE_LANGUAGES
     allowlist: frozenset[str] = field(default_factory=frozenset)
     max_file_size: int = 2_000_000  # characters; larger documents get a warning instead of analysis
-    debounce_ms: int = 250
+    debounce_ms: int = 50
 
     @property
     def diagnostic_severity(self) -> types.DiagnosticSeverity:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lsprotocol import types
@@ -11,13 +10,13 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from ..engine import Engine
 from ..findings import Finding
 from . import diagnostics as diag
 from .config import Settings, add_to_workspace_allowlist, read_workspace_allowlist
 from .markup import prose_view
 from .positions import PositionMap
 from .state import DocumentState
+from .worker import shared_worker
 
 log = logging.getLogger(__name__)
 IGNORE_WORD = "unspin.ignoreWord"
@@ -30,11 +29,10 @@ class UnspinServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("unspin-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.settings = Settings()
-        self.engine = Engine()
+        self.worker = shared_worker()
         self.states: dict[str, DocumentState] = {}
         self.root: Path | None = None
         self.workspace_allowlist: frozenset[str] = frozenset()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unspin-analysis")
         self._pending: dict[str, asyncio.Task] = {}
 
     # -- analysis -----------------------------------------------------------------------------
@@ -85,10 +83,8 @@ class UnspinServer(LanguageServer):
                     f"unspin: {uri} has {len(text):,} characters, over maxFileSize "
                     f"({self.settings.max_file_size:,}); not checked"))
             else:
-                view = prose_view(text, language)
-                loop = asyncio.get_running_loop()
-                findings = await loop.run_in_executor(self._executor, self.engine.analyze, view,
-                                                      self.settings.threshold, uri, refit)
+                findings = await self.worker.analyze(prose_view(text, language), self.settings.threshold, uri,
+                                                     refit)
         current = self.workspace.get_text_document(uri)
         if current.version != version or current.source != text or uri not in self.states:
             return None
@@ -147,6 +143,11 @@ def initialize(ls: UnspinServer, params: types.InitializeParams) -> None:
         path = to_fs_path(root_uri)
         ls.root = Path(path) if path else None
     ls.workspace_allowlist = read_workspace_allowlist(ls.root)
+
+
+@server.feature(types.SHUTDOWN)
+def shutdown(ls: UnspinServer, params: None) -> None:
+    ls.worker.shutdown()
 
 
 @server.feature(types.INITIALIZED)
