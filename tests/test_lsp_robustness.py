@@ -1,0 +1,92 @@
+"""The server under unusual input: other position encodings, huge documents, malformed messages."""
+import asyncio
+import json
+import subprocess
+import sys
+
+import pytest
+import pytest_lsp
+from conftest import SPUN
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+SERVER = [sys.executable, "-m", "unspin.lsp"]
+
+
+def _client_fixture(encodings):
+    @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+    async def client(lsp_client: LanguageClient):
+        result = await lsp_client.initialize_session(types.InitializeParams(
+            capabilities=types.ClientCapabilities(
+                general=types.GeneralClientCapabilities(position_encodings=encodings)),
+            initialization_options={"debounceMs": 10, "maxFileSize": 1_000_000}))
+        lsp_client.negotiated = result.capabilities.position_encoding
+        yield
+        await lsp_client.shutdown_session()
+    return client
+
+
+utf8_client = _client_fixture([types.PositionEncodingKind.Utf8])
+utf32_client = _client_fixture([types.PositionEncodingKind.Utf32])
+
+
+async def _diagnostics(client, uri, text):
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=uri, language_id="plaintext", version=1, text=text)))
+
+    async def wait():
+        while True:
+            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            if params.uri == uri and params.version == 1:
+                return list(params.diagnostics)
+    return await asyncio.wait_for(wait(), 30)
+
+
+@pytest.mark.asyncio
+async def test_utf8_positions(utf8_client: LanguageClient):
+    assert utf8_client.negotiated == types.PositionEncodingKind.Utf8
+    text = "Café 🎉 " + SPUN
+    diags = await _diagnostics(utf8_client, "file:///tmp/u8.txt", text)
+    d = next(d for d in diags if "helium" in d.message)
+    prefix = text[: text.index("helium")]
+    assert d.range.start.character == len(prefix.encode("utf-8"))
+
+
+@pytest.mark.asyncio
+async def test_utf32_positions(utf32_client: LanguageClient):
+    assert utf32_client.negotiated == types.PositionEncodingKind.Utf32
+    text = "Café 🎉 e\u0301 " + SPUN
+    diags = await _diagnostics(utf32_client, "file:///tmp/u32.txt", text)
+    d = next(d for d in diags if "helium" in d.message)
+    assert d.range.start.character == text.index("helium")
+
+
+@pytest.mark.asyncio
+async def test_huge_document_is_skipped_with_a_warning_and_server_keeps_serving(utf32_client: LanguageClient):
+    huge = (SPUN + "\n") * (20_000_000 // (len(SPUN) + 1))
+    assert await _diagnostics(utf32_client, "file:///tmp/huge.txt", huge) == []
+    assert any("over maxFileSize" in m.message for m in utf32_client.log_messages)
+    assert await _diagnostics(utf32_client, "file:///tmp/small.txt", SPUN)
+
+
+def _frame(payload: bytes) -> bytes:
+    return b"Content-Length: %d\r\n\r\n" % len(payload) + payload
+
+
+def test_malformed_message_gets_an_error_and_the_server_keeps_serving():
+    init = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                       "params": {"capabilities": {}, "processId": None, "rootUri": None}}).encode()
+    bad_params = json.dumps({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover",
+                             "params": {"textDocument": 5}}).encode()
+    shutdown = json.dumps({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}).encode()
+    exit_ = json.dumps({"jsonrpc": "2.0", "method": "exit"}).encode()
+    stream = _frame(b"{not json") + _frame(init) + _frame(bad_params) + _frame(shutdown) + _frame(exit_)
+    proc = subprocess.run(SERVER, input=stream, capture_output=True, timeout=60)
+    replies = [json.loads(part[part.index(b"{"):]) for part in proc.stdout.split(b"Content-Length")[1:]]
+    by_id = {r.get("id"): r for r in replies if "id" in r}
+    complaints = [r["params"]["message"] for r in replies if r.get("method") == "window/showMessage"]
+    assert "result" in by_id[1] and by_id[1]["result"]["capabilities"]
+    # A message whose params cannot be read has no usable id: it is reported, not answered.
+    assert "error" in by_id.get(2, {}) or any("Invalid Params" in m for m in complaints)
+    assert len(complaints) >= 2  # the unreadable JSON too
+    assert "result" in by_id[3]
