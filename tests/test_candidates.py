@@ -32,3 +32,13 @@ def test_case_pattern_kept():
     assert match_case("Successful", "in") == "In"
     assert match_case("HELIUM", "he") == "HE"
     assert match_case("helium", "he") == "he"
+
+
+def test_fast_inflection_tables_agree_with_lemminflect():
+    import lemminflect
+
+    from unspin.candidates import _inflections
+
+    for lemma in ["run", "be", "go", "good", "child", "criterion", "analysis", "have", "demand", "fly"]:
+        for upos in ["VERB", "NOUN", "ADJ", "ADV"]:
+            assert dict(_inflections(lemma, upos)) == lemminflect.getAllInflections(lemma, upos)

@@ -45,10 +45,35 @@ def _analyses(word: str) -> list[tuple[str, str | None, str | None]]:
     return out
 
 
+def _inflection_tables():
+    """lemminflect's own lookup tables, read without its per-call deep copy (3x faster when cold).
+
+    These are lemminflect internals (pinned to 0.2.x in pyproject); if they move, the public,
+    slower ``getAllInflections`` is used instead.
+    """
+    try:
+        from lemminflect.core.Inflections import Inflections
+        from lemminflect.core.LexicalUtils import uposToTags
+
+        tables = Inflections()
+        return tables._getInflDict(), tables._getOverridesDict(), uposToTags
+    except (ImportError, AttributeError):
+        return None
+
+
+_TABLES = _inflection_tables()
+
+
 @lru_cache(maxsize=100_000)
 def _inflections(lemma: str, upos: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """lemminflect's inflection table, cached (lemminflect deep-copies it on every call)."""
-    return tuple(lemminflect.getAllInflections(lemma, upos).items())
+    """{Penn tag: forms} of an (upper-case-free) lemma, as lemminflect's getAllInflections gives it."""
+    if _TABLES is None or lemma != lemma.lower():
+        return tuple(lemminflect.getAllInflections(lemma, upos).items())
+    forms_by_lemma, overrides, upos_to_tags = _TABLES
+    forms = dict(forms_by_lemma.get(lemma, {}))
+    forms.update(overrides.get(lemma, {}))
+    tags = upos_to_tags(upos)
+    return tuple((tag, f) for tag, f in forms.items() if tag in tags)
 
 
 @lru_cache(maxsize=100_000)
