@@ -1,13 +1,15 @@
 """Joint decoding of one sentence under the document's channel.
 
-For each observed word we weigh "kept" against every candidate original,
-scoring each hypothesis with the trigram model over the restored sentence.
-Neighbouring substitutions ("volition beryllium") are decoded jointly by
-iterated conditional modes: once one word is restored, its neighbours are
-re-scored in the restored context.
+Every suspect word may be kept or replaced by one of its likeliest candidate
+originals; the sentence is a chain of these choices scored by the trigram
+model, and forward-backward over that chain gives each word's posterior with
+all of its neighbours' alternatives summed out.  Runs of substitutions
+("volition beryllium", "speedy oregon casual") are so decoded jointly: no
+word is judged only in its neighbours' spun context.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,9 +19,11 @@ from .language_model import SENTENCE_END, SENTENCE_START, LanguageModel
 if TYPE_CHECKING:
     from .channel import DocumentChannel
 
-MAX_PASSES = 4
 NEGLIGIBLE = 1e-4  # P(spun) below this is not reported at any threshold
-PAIR_BREADTH = 5  # candidates per word tried jointly with its neighbour
+BREADTH = 5  # candidate originals per suspect word carried into the joint decoding
+SUSPECT = 1e-3  # first-pass P(spun) that makes a word a suspect
+NEIGHBOUR_BREADTH = 2  # candidates carried for a suspect's neighbour that is not a suspect itself
+UNLIKELY = 1e-4  # first-pass P(original = c) below which c is not carried (beyond the likeliest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,107 +68,81 @@ def lm_gains(model: LanguageModel, slot: Slot, hyp: list[str]) -> list[float]:
     return [local(c.word) - base for c in slot.candidates]
 
 
+def _lse(values: list[float]) -> float:
+    """log10 of the sum of 10**v."""
+    top = max(values)
+    if top == float("-inf"):
+        return top
+    return top + math.log10(sum(10 ** (v - top) for v in values))
+
+
 def decode(model: LanguageModel, words: tuple[str, ...], slots: tuple[Slot, ...],
            observed_gains: list[list[float]], channel: "DocumentChannel") -> list[SlotPosterior | None]:
     """Posteriors for every slot, None where P(spun) is negligible (most words of most documents);
-    ``observed_gains`` are the LM gains in the sentence as it reads."""
-    hyp = list(words)
-    first_pass = {s.index: g for s, g in zip(slots, observed_gains)}
-    fitted = {s.index: channel.fitted(s) for s in slots}
+    ``observed_gains`` are the LM gains in the sentence as it reads, used to choose the suspects."""
+    n = len(words)
+    first = {}
+    for slot, gains in zip(slots, observed_gains):
+        first[slot.index] = channel.fitted(slot) or channel.posterior(slot, gains)
+    suspects = {i for i, (spun, _) in first.items() if spun >= SUSPECT}
+    neighbours = {j for i in suspects for j in (i - 1, i + 1) if j in first} - suspects
     by_index = {s.index: s for s in slots}
-    result: dict[int, SlotPosterior | None] = {}
-    dirty = sorted(by_index)
-    for _ in range(MAX_PASSES):
-        changed: set[int] = set()
-        for i in dirty:
-            slot = by_index[i]
-            if i in first_pass:
-                gains, known = first_pass.pop(i), fitted.pop(i)
-                spun, probs = known if known is not None else channel.posterior(slot, gains)
-            else:
-                gains = lm_gains(model, slot, hyp)
-                spun, probs = channel.posterior(slot, gains)
-            if spun < NEGLIGIBLE:
-                result[i] = None
-                new = slot.observed
-            else:
-                order = sorted(range(len(probs)), key=lambda k: -probs[k])
-                ranked = tuple((slot.candidates[k], probs[k]) for k in order)
-                result[i] = SlotPosterior(slot, spun, ranked, gains[order[0]] if order else 0.0)
-                new = ranked[0][0].word if spun > 0.5 and ranked else slot.observed
-            if new != hyp[i]:
-                hyp[i] = new
-                changed.add(i)
-        dirty = sorted({j for i in changed for j in range(i - 2, i + 3) if j in by_index and j not in changed})
-        if not dirty:
-            break
-    for i in sorted(by_index):
-        j = i + 1
-        if j in by_index and (result[i] is not None or result[j] is not None):
-            result[i], result[j] = _decode_pair(model, hyp, by_index[i], by_index[j], result[i], result[j], channel)
-            for k in (i, j):
-                post = result[k]
-                hyp[k] = post.ranked[0][0].word if post is not None and post.spun > 0.5 else words[k]
-    return [result[s.index] for s in slots]
-
-
-def _window(model: LanguageModel, hyp: list[str], first: int, last: int) -> float:
-    """log10 probability of the trigrams that predict positions ``first`` to ``last`` (and the end)."""
-    n = len(hyp)
-
-    def at(j: int) -> str:
-        if j < 0:
-            return SENTENCE_START if j == -1 else ""
-        return hyp[j] if j < n else SENTENCE_END
-
-    return sum(model.logp(at(k), at(k - 1), at(k - 2)) for k in range(first, min(last, n) + 1))
-
-
-def _options(slot: Slot, post: SlotPosterior | None, channel_scores: list[float]) -> list[int | None]:
-    """Keeping the word (None) and the likeliest candidates, as indexes into ``slot.candidates``."""
-    if post is not None:
-        best = [slot.candidates.index(c) for c, _ in post.ranked[:PAIR_BREADTH]]
-    else:
-        best = sorted(range(len(channel_scores)), key=lambda k: -channel_scores[k])[:PAIR_BREADTH]
-    return [None, *best]
-
-
-def _decode_pair(model: LanguageModel, hyp: list[str], a: Slot, b: Slot, post_a: SlotPosterior | None,
-                 post_b: SlotPosterior | None, channel: "DocumentChannel") -> tuple[SlotPosterior | None, ...]:
-    """Joint posterior of two neighbouring words ("volition beryllium"): every pair of hypotheses is
-    scored by the LM over the whole window, so neither has to be judged in its neighbour's spun context."""
+    # options[i]: (word, log10 channel score, candidate index or None for "kept")
+    options: list[list[tuple[str, float, int | None]]] = []
+    for i, word in enumerate(words):
+        slot = by_index.get(i)
+        if slot is None or (i not in suspects and i not in neighbours):
+            options.append([(word, 0.0, None)])
+            continue
+        keep, chan = channel.scores(slot, [0.0] * len(slot.candidates))  # the channel terms, LM aside
+        probs = first[i][1]
+        ranked = sorted(range(len(probs)), key=lambda k: -probs[k])[:BREADTH if i in suspects else NEIGHBOUR_BREADTH]
+        best = ranked[:1] + [k for k in ranked[1:] if probs[k] >= UNLIKELY]
+        options.append([(word, keep, None)] + [(slot.candidates[k].word, chan[k], k) for k in best])
     weight = channel.params.lm_weight
-    keep_a, chan_a = channel.scores(a, [0.0] * len(a.candidates))  # channel terms without the LM
-    keep_b, chan_b = channel.scores(b, [0.0] * len(b.candidates))
-    h = list(hyp)
-    h[a.index], h[b.index] = a.observed, b.observed
-    base = _window(model, h, a.index, b.index + 2)
-    combos = []
-    for xa in _options(a, post_a, chan_a):
-        for xb in _options(b, post_b, chan_b):
-            h[a.index] = a.observed if xa is None else a.candidates[xa].word
-            h[b.index] = b.observed if xb is None else b.candidates[xb].word
-            lm = _window(model, h, a.index, b.index + 2) - base
-            score = (weight * lm + (keep_a if xa is None else chan_a[xa]) + (keep_b if xb is None else chan_b[xb]))
-            combos.append((score, lm, xa, xb))
-    top = max(c[0] for c in combos)
-    weights = [10 ** (c[0] - top) for c in combos]
-    z = sum(weights)
-    return (_marginal(a, [(w / z, c[1], c[2]) for w, c in zip(weights, combos)]),
-            _marginal(b, [(w / z, c[1], c[3]) for w, c in zip(weights, combos)]))
+    start = [[(SENTENCE_START, 0.0, None)], [("", 0.0, None)]]
+    opts = start[::-1] + options  # opts[p] is position p - 2; positions -2 and -1 are fixed context
+    lp = model.logp
 
-
-def _marginal(slot: Slot, joint: list[tuple[float, float, int | None]]) -> SlotPosterior | None:
-    """One word's posterior from the pair's joint one: (probability, LM gain, candidate or None) rows."""
-    probs: dict[int, float] = {}
-    gain: dict[int, tuple[float, float]] = {}
-    for p, lm, x in joint:
-        if x is not None:
-            probs[x] = probs.get(x, 0.0) + p
-            if p > gain.get(x, (0.0, 0.0))[0]:
-                gain[x] = (p, lm)
-    spun = sum(probs.values())
-    if spun < NEGLIGIBLE:
-        return None
-    order = sorted(probs, key=lambda k: -probs[k])
-    return SlotPosterior(slot, spun, tuple((slot.candidates[k], probs[k]) for k in order), gain[order[0]][1])
+    # alpha[p][(a, b)]: best-of-all-paths (summed) score of positions up to p with p-1 = a, p = b.
+    alpha: list[dict[tuple[int, int], float]] = [{(0, 0): 0.0}]
+    moves: list[dict[tuple[int, int, int], float]] = []  # moves[p - 2][(z, a, b)]: LM + channel score of b
+    for p in range(2, n + 2):
+        cur: dict[tuple[int, int], float] = {}
+        step: dict[tuple[int, int, int], float] = {}
+        for (z, a), score in alpha[-1].items():
+            for b, (word, emit, _) in enumerate(opts[p]):
+                move = step[(z, a, b)] = weight * lp(word, opts[p - 1][a][0], opts[p - 2][z][0]) + emit
+                v = score + move
+                key = (a, b)
+                cur[key] = v if key not in cur else _lse([cur[key], v])
+        alpha.append(cur)
+        moves.append(step)
+    end = {k: weight * lp(SENTENCE_END, opts[n + 1][k[1]][0], opts[n][k[0]][0]) for k in alpha[-1]}
+    beta: list[dict[tuple[int, int], float]] = [end]
+    for p in range(n + 1, 2, -1):
+        nxt = beta[0]
+        cur = {}
+        for (z, a) in alpha[p - 2]:
+            step = moves[p - 2]
+            vals = [step[(z, a, b)] + nxt[(a, b)] for b in range(len(opts[p])) if (a, b) in nxt]
+            cur[(z, a)] = _lse(vals)
+        beta.insert(0, cur)
+    total = _lse([alpha[-1][k] + end[k] for k in alpha[-1]])
+    result: dict[int, SlotPosterior | None] = {}
+    for slot, gains in zip(slots, observed_gains):
+        i = slot.index
+        p = i + 2
+        mass: dict[int | None, float] = {}
+        for (a, b), score in alpha[p - 1].items():
+            m = 10 ** (score + beta[p - 2][(a, b)] - total)
+            x = opts[p][b][2]
+            mass[x] = mass.get(x, 0.0) + m
+        spun = sum(v for x, v in mass.items() if x is not None)
+        if spun < NEGLIGIBLE:
+            result[i] = None
+            continue
+        order = sorted((x for x in mass if x is not None), key=lambda x: -mass[x])
+        ranked = tuple((slot.candidates[k], mass[k]) for k in order)
+        result[i] = SlotPosterior(slot, spun, ranked, gains[order[0]])
+    return [result[s.index] for s in slots]
