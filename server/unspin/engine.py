@@ -49,6 +49,7 @@ class _Sentence:
     slots: tuple[Slot, ...]
     tokens: tuple[Token, ...]  # the word token behind each slot
     key: tuple  # what the LM gains depend on: the words and which of them are slots
+    scored_key: tuple  # what the channel's verdicts depend on as well: ``key`` and the slots' priors
 
 
 @dataclass
@@ -160,8 +161,8 @@ class Engine:
                     slots.append(Slot(len(words), form, cands, prior, self.model.logp(form, "", "")))
                     slot_tokens.append(tok)
             words.append(form)
-        words_t = tuple(words)
-        return _Sentence(words_t, tuple(slots), tuple(slot_tokens), (words_t, tuple(s.index for s in slots)))
+        key = (tuple(words), tuple(s.index for s in slots))
+        return _Sentence(key[0], tuple(slots), tuple(slot_tokens), key, (key, tuple(s.log_prior for s in slots)))
 
     @staticmethod
     def _log_prior(text: str, tok: Token, first: bool, blind: bool) -> float:
@@ -193,11 +194,10 @@ class Engine:
         return got
 
     def _spin_log_likelihood(self, sent: _Sentence) -> float:
-        key = (sent.key, tuple(s.log_prior for s in sent.slots))
-        got = self._likelihoods.get(key)
+        got = self._likelihoods.get(sent.scored_key)
         if got is None:
             got = spin_log_likelihood(list(zip(sent.slots, self._observed_gains(sent))))
-            self._remember(self._likelihoods, key, got)
+            self._remember(self._likelihoods, sent.scored_key, got)
         return got
 
     def _channel_for(self, document: str | None, sentences: list[_Sentence], refit: bool) -> _Fitted:
@@ -213,10 +213,10 @@ class Engine:
         return fitted
 
     def _decode(self, fitted: _Fitted, sent: _Sentence) -> list[SlotPosterior | None]:
-        key = (sent.key, tuple(s.log_prior for s in sent.slots))
-        got = fitted.decoded.get(key)
+        got = fitted.decoded.get(sent.scored_key)
         if got is None:
-            got = fitted.decoded[key] = decode(self.model, sent.words, sent.slots, self._observed_gains(sent),
+            got = fitted.decoded[sent.scored_key] = decode(self.model, sent.words, sent.slots,
+                                                           self._observed_gains(sent),
                                                fitted.channel)
         return got
 
