@@ -215,9 +215,8 @@ class Engine:
     def _decode(self, fitted: _Fitted, sent: _Sentence) -> list[SlotPosterior | None]:
         got = fitted.decoded.get(sent.scored_key)
         if got is None:
-            got = fitted.decoded[sent.scored_key] = decode(self.model, sent.words, sent.slots,
-                                                           self._observed_gains(sent),
-                                               fitted.channel)
+            got = decode(self.model, sent.words, sent.slots, self._observed_gains(sent), fitted.channel)
+            fitted.decoded[sent.scored_key] = got
         return got
 
     def _fit_channel(self, sentences: list[_Sentence]) -> DocumentChannel:
