@@ -1,13 +1,14 @@
 """Every shipped editor config parses and starts the same server on the server's languages."""
 import json
 import pathlib
+import re
 import shutil
 import subprocess
 import tomllib
 
 import pytest
 
-from unspin.lsp.config import PROSE_LANGUAGES
+from unspin.lsp.config import PROSE_LANGUAGES, Settings
 
 CONFIGS = pathlib.Path(__file__).resolve().parents[1] / "editor-configs"
 
@@ -16,6 +17,14 @@ def test_helix():
     data = tomllib.loads((CONFIGS / "helix/languages.toml").read_text())
     assert data["language-server"]["unspin"]["command"] == "unspin-lsp"
     assert all("unspin" in lang["language-servers"] for lang in data["language"])
+    assert all(Settings().enables(lang["name"]) for lang in data["language"])
+
+
+@pytest.mark.parametrize("path", ["neovim/unspin.lua", "neovim/unspin-0.11.lua", "neovim/lspconfig.lua"])
+def test_neovim_filetypes_are_checked_by_the_server(path):
+    listed = re.search(r"filetypes = \{([^}]*)\}", (CONFIGS / path).read_text()).group(1)
+    filetypes = re.findall(r'"([^"]+)"', listed)
+    assert filetypes and all(Settings().enables(ft) for ft in filetypes)
 
 
 def test_sublime_and_kate():
@@ -50,3 +59,9 @@ def test_vsix_builds(tmp_path):
         pytest.skip("npm registry unreachable")
     assert r.returncode == 0, r.stderr[-2000:]
     assert (work / "unspin.vsix").stat().st_size > 0
+
+
+def test_emacs_major_modes_are_checked_by_the_server():
+    """eglot names a document's language after its major mode, less "-mode"."""
+    modes = re.search(r"'\(\(([^)]*)\)", (CONFIGS / "emacs/unspin-eglot.el").read_text()).group(1).split()
+    assert modes and all(Settings().enables(m.removesuffix("-mode")) for m in modes)

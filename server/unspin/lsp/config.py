@@ -9,6 +9,8 @@ from typing import Any
 
 from lsprotocol import types
 
+from .markup import canonical_language
+
 log = logging.getLogger(__name__)
 
 WORKSPACE_FILE = ".unspin.json"
@@ -31,6 +33,10 @@ class Settings:
     allowlist: frozenset[str] = field(default_factory=frozenset)
     max_file_size: int = 2_000_000  # characters; larger documents get a warning instead of analysis
     debounce_ms: int = 50
+
+    def enables(self, language_id: str) -> bool:
+        """Whether documents of ``language_id`` are checked; editors' aliases ("rst", "tex") count."""
+        return canonical_language(language_id) in {canonical_language(lang) for lang in self.languages}
 
     @property
     def diagnostic_severity(self) -> types.DiagnosticSeverity:

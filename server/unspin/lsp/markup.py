@@ -45,7 +45,7 @@ _MARKUP_SKIP = {
     "plaintext": [_URL],
 }
 _ALIASES = {"tex": "latex", "plaintex": "latex", "rst": "restructuredtext", "git-commit": "gitcommit",
-            "text": "plaintext", "mail": "plaintext", "xhtml": "html", "md": "markdown"}
+            "text": "plaintext", "mail": "plaintext", "xhtml": "html", "md": "markdown", "adoc": "asciidoc"}
 
 # Source files: only comments and string literals are prose.
 _HASH_COMMENT = r"#[^\n]*"

@@ -76,7 +76,7 @@ class UnspinServer(LanguageServer):
         if state.version == version and state.text == text and version is not None and not refit:
             return state
         findings: list[Finding] = []
-        if language in self.settings.languages:
+        if self.settings.enables(language):
             if len(text) > self.settings.max_file_size:
                 self.window_log_message(types.LogMessageParams(
                     types.MessageType.Warning,
