@@ -76,37 +76,65 @@ def _lse(values: list[float]) -> float:
     return top + math.log10(sum(10 ** (v - top) for v in values))
 
 
+Choice = tuple[str, float, "int | None"]  # (word, log10 channel score, candidate index or None for "kept")
+
+
 def decode(model: LanguageModel, words: tuple[str, ...], slots: tuple[Slot, ...],
            observed_gains: list[list[float]], channel: "DocumentChannel") -> list[SlotPosterior | None]:
     """Posteriors for every slot, None where P(spun) is negligible (most words of most documents);
     ``observed_gains`` are the LM gains in the sentence as it reads, used to choose the suspects."""
-    n = len(words)
-    first = {}
+    choices = _choices(words, slots, observed_gains, channel)
+    marginals = _chain_marginals(model, choices, channel.params.lm_weight)
+    result: list[SlotPosterior | None] = []
     for slot, gains in zip(slots, observed_gains):
-        first[slot.index] = channel.fitted(slot) or channel.posterior(slot, gains)
+        mass = marginals[slot.index]
+        spun = sum(v for x, v in mass.items() if x is not None)
+        if spun < NEGLIGIBLE:
+            result.append(None)
+            continue
+        order = sorted((x for x in mass if x is not None), key=lambda x: -mass[x])
+        ranked = tuple((slot.candidates[k], mass[k]) for k in order)
+        result.append(SlotPosterior(slot, spun, ranked, gains[order[0]]))
+    return result
+
+
+def _choices(words: tuple[str, ...], slots: tuple[Slot, ...], observed_gains: list[list[float]],
+             channel: "DocumentChannel") -> list[list[Choice]]:
+    """Per position, the hypotheses carried into the chain: the word itself, and for suspects (and
+    their neighbours) the likeliest originals after a first, context-as-read pass."""
+    first = {slot.index: channel.fitted(slot) or channel.posterior(slot, gains)
+             for slot, gains in zip(slots, observed_gains)}
     suspects = {i for i, (spun, _) in first.items() if spun >= SUSPECT}
     neighbours = {j for i in suspects for j in (i - 1, i + 1) if j in first} - suspects
     by_index = {s.index: s for s in slots}
-    # options[i]: (word, log10 channel score, candidate index or None for "kept")
-    options: list[list[tuple[str, float, int | None]]] = []
+    choices: list[list[Choice]] = []
     for i, word in enumerate(words):
         slot = by_index.get(i)
         if slot is None or (i not in suspects and i not in neighbours):
-            options.append([(word, 0.0, None)])
+            choices.append([(word, 0.0, None)])
             continue
         keep, chan = channel.scores(slot, [0.0] * len(slot.candidates))  # the channel terms, LM aside
         probs = first[i][1]
         ranked = sorted(range(len(probs)), key=lambda k: -probs[k])[:BREADTH if i in suspects else NEIGHBOUR_BREADTH]
         best = ranked[:1] + [k for k in ranked[1:] if probs[k] >= UNLIKELY]
-        options.append([(word, keep, None)] + [(slot.candidates[k].word, chan[k], k) for k in best])
-    weight = channel.params.lm_weight
-    start = [[(SENTENCE_START, 0.0, None)], [("", 0.0, None)]]
-    opts = start[::-1] + options  # opts[p] is position p - 2; positions -2 and -1 are fixed context
-    lp = model.logp
+        choices.append([(word, keep, None)] + [(slot.candidates[k].word, chan[k], k) for k in best])
+    return choices
 
-    # alpha[p][(a, b)]: best-of-all-paths (summed) score of positions up to p with p-1 = a, p = b.
+
+def _chain_marginals(model: LanguageModel, choices: list[list[Choice]],
+                     weight: float) -> list[dict[int | None, float]]:
+    """Forward-backward over the trigram chain of choices: per position, P(choice) by candidate index.
+
+    A state is the pair of choices at two consecutive positions; the sentence start supplies two
+    fixed positions before the first word.
+    """
+    n = len(choices)
+    opts = [[("", 0.0, None)], [(SENTENCE_START, 0.0, None)], *choices]  # opts[p] is position p - 2
+    lp = model.logp
+    # alpha[p - 1][(a, b)]: log10 of the summed score of every path through positions up to p
+    # whose last two choices are a (at p - 1) and b (at p); moves[p - 2] holds each step's score.
     alpha: list[dict[tuple[int, int], float]] = [{(0, 0): 0.0}]
-    moves: list[dict[tuple[int, int, int], float]] = []  # moves[p - 2][(z, a, b)]: LM + channel score of b
+    moves: list[dict[tuple[int, int, int], float]] = []
     for p in range(2, n + 2):
         cur: dict[tuple[int, int], float] = {}
         step: dict[tuple[int, int, int], float] = {}
@@ -114,35 +142,23 @@ def decode(model: LanguageModel, words: tuple[str, ...], slots: tuple[Slot, ...]
             for b, (word, emit, _) in enumerate(opts[p]):
                 move = step[(z, a, b)] = weight * lp(word, opts[p - 1][a][0], opts[p - 2][z][0]) + emit
                 v = score + move
-                key = (a, b)
-                cur[key] = v if key not in cur else _lse([cur[key], v])
+                cur[(a, b)] = v if (a, b) not in cur else _lse([cur[(a, b)], v])
         alpha.append(cur)
         moves.append(step)
     end = {k: weight * lp(SENTENCE_END, opts[n + 1][k[1]][0], opts[n][k[0]][0]) for k in alpha[-1]}
+    total = _lse([alpha[-1][k] + end[k] for k in alpha[-1]])
+    # beta[p - 2][(a, b)]: log10 of the summed score of every continuation after position p.
     beta: list[dict[tuple[int, int], float]] = [end]
     for p in range(n + 1, 2, -1):
-        nxt = beta[0]
-        cur = {}
-        for (z, a) in alpha[p - 2]:
-            step = moves[p - 2]
-            vals = [step[(z, a, b)] + nxt[(a, b)] for b in range(len(opts[p])) if (a, b) in nxt]
-            cur[(z, a)] = _lse(vals)
-        beta.insert(0, cur)
-    total = _lse([alpha[-1][k] + end[k] for k in alpha[-1]])
-    result: dict[int, SlotPosterior | None] = {}
-    for slot, gains in zip(slots, observed_gains):
-        i = slot.index
-        p = i + 2
+        nxt, step = beta[-1], moves[p - 2]
+        beta.append({(z, a): _lse([step[(z, a, b)] + nxt[(a, b)] for b in range(len(opts[p])) if (a, b) in nxt])
+                     for (z, a) in alpha[p - 2]})
+    beta.reverse()
+    marginals: list[dict[int | None, float]] = []
+    for p in range(2, n + 2):
         mass: dict[int | None, float] = {}
         for (a, b), score in alpha[p - 1].items():
-            m = 10 ** (score + beta[p - 2][(a, b)] - total)
             x = opts[p][b][2]
-            mass[x] = mass.get(x, 0.0) + m
-        spun = sum(v for x, v in mass.items() if x is not None)
-        if spun < NEGLIGIBLE:
-            result[i] = None
-            continue
-        order = sorted((x for x in mass if x is not None), key=lambda x: -mass[x])
-        ranked = tuple((slot.candidates[k], mass[k]) for k in order)
-        result[i] = SlotPosterior(slot, spun, ranked, gains[order[0]])
-    return [result[s.index] for s in slots]
+            mass[x] = mass.get(x, 0.0) + 10 ** (score + beta[p - 2][(a, b)] - total)
+        marginals.append(mass)
+    return marginals

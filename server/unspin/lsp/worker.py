@@ -10,7 +10,6 @@ import asyncio
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
