@@ -7,9 +7,11 @@ writes OUT_PREFIX.spun.txt and OUT_PREFIX.gold.json in the format that
 each eligible word is, with probability ``rate``, replaced by a neighbour
 drawn with the channel weights q(neighbour | word), re-inflected.
 
-Two styles imitate the family of spinners seen in the wild:
+Three styles imitate the family of spinners seen in the wild:
 ``consistent`` leaves capitalised words and 'the', 'a', 'of' alone and keeps
-one replacement per word per document; ``varied`` also replaces capitalised
+one replacement per word per document; ``verbatim`` does the same but looks
+words up as written, so it never touches an inflected form ("demands") and
+writes its replacements uninflected; ``varied`` also replaces capitalised
 words and draws a fresh replacement at every occurrence.
 """
 from __future__ import annotations
@@ -60,9 +62,9 @@ class Spinner:
         self.table = forward_table()
 
     def _replacement(self, word: str, chosen: dict[str, str | None]) -> str | None:
-        if self.style == "consistent" and word in chosen:
+        if self.style != "varied" and word in chosen:
             return chosen[word]
-        lemma, wn_pos, tag = _tag_of(word)
+        lemma, wn_pos, tag = (word, None, None) if self.style == "verbatim" else _tag_of(word)
         options = [o for o in self.table.get(lemma, []) if wn_pos is None or (o[1] == wn_pos and o[3] != "deriv")]
         out = None
         if options:
@@ -81,7 +83,7 @@ class Spinner:
         for m in _WORD.finditer(text):
             word = m.group()
             low = word.lower()
-            if self.style == "consistent" and (word[0].isupper() or low in _KEEP):
+            if self.style != "varied" and (word[0].isupper() or low in _KEEP):
                 continue
             if self.rng.random() >= self.rate:
                 continue
@@ -113,7 +115,7 @@ def main() -> None:
     ap.add_argument("input", type=Path)
     ap.add_argument("prefix")
     ap.add_argument("--rate", type=float, default=0.25)
-    ap.add_argument("--style", choices=("consistent", "varied"), default="consistent")
+    ap.add_argument("--style", choices=("consistent", "verbatim", "varied"), default="consistent")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     spun, gold = Spinner(args.rate, args.style, args.seed).spin(args.input.read_text(encoding="utf-8"))

@@ -1,9 +1,9 @@
-"""Quality on text spun by our own spinner (benchmarks/spinner.py), in both styles.
+"""Quality on text spun by our own spinner (benchmarks/spinner.py), in each of its styles.
 
     python benchmarks/synthetic.py [CLEAN_FOLDER] [--files N]
 
-Spins the first N clean files of the folder with the ``consistent`` and the
-``varied`` spinner into a temporary folder and scores them with
+Spins the first N clean files of the folder with each style of the spinner
+into a temporary folder and scores them with
 ``../shared/eval/score.py`` (the same scorer as the development data).
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ def main() -> None:
     if not SCORER.exists():
         sys.exit(f"scorer not found: {SCORER}")
     sources = sorted(Path(args.folder).glob("*.txt"))[: args.files]
-    for style, rate in (("consistent", 0.25), ("varied", 0.15)):
+    for style, rate in (("consistent", 0.25), ("verbatim", 0.25), ("varied", 0.15)):
         with tempfile.TemporaryDirectory() as tmp:
             for k, src in enumerate(sources):
                 subprocess.run([sys.executable, str(HERE / "spinner.py"), str(src), f"{tmp}/{src.stem}",

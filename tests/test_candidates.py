@@ -42,3 +42,12 @@ def test_fast_inflection_tables_agree_with_lemminflect():
     for lemma in ["run", "be", "go", "good", "child", "criterion", "analysis", "have", "demand", "fly"]:
         for upos in ["VERB", "NOUN", "ADJ", "ADV"]:
             assert dict(_inflections(lemma, upos)) == lemminflect.getAllInflections(lemma, upos)
+
+
+def test_candidates_say_whether_they_were_re_inflected(engine):
+    from unspin.candidates import is_inflected
+
+    assert is_inflected("demands") and is_inflected("began") and not is_inflected("request")
+    by_word = {c.word: c for c in engine._candidates().candidates("requests")}
+    assert by_word["demands"].inflected
+    assert not next(c for c in engine._candidates().candidates("request") if c.word == "demand").inflected

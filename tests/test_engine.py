@@ -62,3 +62,16 @@ def test_edited_document_finds_new_spins_and_refits_to_the_fresh_result(engine):
     assert any(f.text == "volition" and edited[f.start:f.end] == "volition" and f.best == "will" for f in quick)
     settled = engine.analyze(edited, document="doc", refit=True)
     assert settled == Engine().analyze(edited)
+
+
+def test_channel_learns_which_forms_the_spinner_touches(engine):
+    """A spinner that looks words up verbatim leaves inflected forms alone; the document shows it."""
+    from unspin.channel import form_class
+
+    text = ("Officials said helium volition not beryllium able to attend the meetings, and they tin not hold "
+            "connected a caller date oregon time. The ministers said they had rejected the proposals, but helium "
+            "volition beryllium successful the capital adjacent week. Analysts expected the talks to continue, and "
+            "the leaders hoped that the countries tin find a caller way successful the coming months.")
+    sentences = [sent for _, sent in engine._sentences(text)]
+    rates = engine._channel_for(None, sentences, refit=True).channel.class_rates
+    assert rates[form_class(False, True)] < 0.75 * rates[form_class(False, False)]

@@ -29,6 +29,7 @@ class Candidate:
     observed_lemma: str
     log_q: float  # log10 channel probability of original -> observed
     log_unigram: float  # log10 unigram probability of ``word``
+    inflected: bool  # reached by re-inflecting a lemma ("demands" -> demand -> claim -> "claims")
 
 
 def _analyses(word: str) -> list[tuple[str, str | None, str | None]]:
@@ -87,6 +88,17 @@ def _inflect(lemma: str, tag: str | None) -> str | None:
     return forms[0] if forms else None
 
 
+@lru_cache(maxsize=100_000)
+def is_inflected(word: str) -> bool:
+    """'demands', 'began': a form that is not its own lemma under any part of speech.
+
+    Spinners that look words up verbatim in their thesaurus never replace such forms; others
+    lemmatise and re-inflect.  The channel learns per document which kind it faces.
+    """
+    lemmas = lemminflect.getAllLemmas(word)
+    return bool(lemmas) and not any(word in forms for forms in lemmas.values())
+
+
 def is_spelling_variant(a: str, b: str) -> bool:
     """organised/organized, theatre/theater, amongst/among: never a spin."""
     if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 2 or a[0] != b[0] or len(set(a) ^ set(b)) > 3:
@@ -115,16 +127,16 @@ class CandidateGenerator:
                        if pos is None or (e.pos == pos and e.relation != "deriv"))
             options += [(e, lemma, tag) for e in islice(entries, limit)]
         options.sort(key=lambda o: -o[0].log_joint)
-        best: dict[str, tuple[str, ReverseEntry]] = {}  # form -> (observed lemma, its entry)
+        best: dict[str, tuple[str, ReverseEntry, str | None]] = {}  # form -> (observed lemma, entry, tag)
         for entry, lemma, tag in options[:limit]:
             form = _inflect(entry.original, tag)
             if not form or form == word or not self._model.known(form) or is_spelling_variant(form, word):
                 continue
             have = best.get(form)
             if have is None or entry.log_q > have[1].log_q:
-                best[form] = (lemma, entry)
+                best[form] = (lemma, entry, tag)
         logp = self._model.logp
-        found = [Candidate(form, e.original, e.pos, e.relation, lemma, e.log_q, logp(form, "", ""))
-                 for form, (lemma, e) in best.items()]
+        found = [Candidate(form, e.original, e.pos, e.relation, lemma, e.log_q, logp(form, "", ""), tag is not None)
+                 for form, (lemma, e, tag) in best.items()]
         found.sort(key=lambda c: -(c.log_q + c.log_unigram))
         return tuple(found[:MAX_CANDIDATES])

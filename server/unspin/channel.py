@@ -9,6 +9,11 @@ Three things about spinners are modelled here rather than in per-word rules:
   spinner hypothesis to win; clean prose loses that test and stays silent.
 * **The spin rate is a property of the document**, estimated by EM: densely
   spun text lowers the bar for each word.
+* **Spinners differ in which words they touch**: some leave capitalised
+  words alone, some look words up verbatim and so never replace an
+  inflected form.  Each form class (capitalised or not, inflected or not)
+  has its own spin rate, tied to the document's by a Dirichlet prior and
+  learned by EM, so the document tells which kind of spinner wrote it.
 * **Spinners keep one replacement per word** (most of them): the rate at
   which a word form is spun, and which neighbour it becomes, are re-estimated
   per document with the document-wide values as Dirichlet priors.  A form
@@ -43,7 +48,17 @@ class ChannelParams:
     rate_prior_b: float = 20.0
     form_strength: float = 2.0  # pseudo-counts tying a word's own spin rate to the document's
     choice_strength: float = 1.0  # pseudo-counts tying a word's replacement to the thesaurus
+    class_strength: float = 20.0  # pseudo-counts tying a form class's spin rate to the document's
     em_iterations: int = 4
+
+
+N_CLASSES = 4
+MIN_CLASS_RATE = 0.005
+
+
+def form_class(capitalized: bool, inflected: bool) -> int:
+    """Index of a hypothesised original's form class; see the module docstring."""
+    return 2 * capitalized + inflected
 
 
 def _sigmoid(z: float) -> float:
@@ -62,6 +77,8 @@ class _Arrays:
     cand: np.ndarray
     pair: np.ndarray
     obs: np.ndarray  # (slots,)
+    cls_obs: np.ndarray  # (slots,) form class of the observed word as an original
+    cls_cand: np.ndarray  # form class of each candidate original
     counts: np.ndarray  # (words,) occurrences of each word as it reads in the document
     words: dict[str, int]
     pairs: dict[tuple[str, str], int]
@@ -73,21 +90,24 @@ class _Arrays:
         mask = np.zeros((n, k), dtype=bool)
         cand, pair = np.zeros((n, k), dtype=np.int64), np.zeros((n, k), dtype=np.int64)
         obs, prior = np.zeros(n, dtype=np.int64), np.zeros(n)
+        cls_obs, cls_cand = np.zeros(n, dtype=np.int64), np.zeros((n, k), dtype=np.int64)
         words: dict[str, int] = {}
         pairs: dict[tuple[str, str], int] = {}
         for i, (slot, gains) in enumerate(evidence):
             obs[i] = words.setdefault(slot.observed, len(words))
             prior[i] = slot.log_prior
+            cls_obs[i] = form_class(slot.capitalized, slot.inflected)
             m = len(gains)
             gain[i, :m] = gains
             mask[i, :m] = True
             for j, c in enumerate(slot.candidates):
                 log_q[i, j] = c.log_q
                 gap[i, j] = c.log_unigram - slot.log_unigram
+                cls_cand[i, j] = form_class(slot.capitalized, c.inflected)
                 cand[i, j] = words.setdefault(c.word, len(words))
                 pair[i, j] = pairs.setdefault((c.word, slot.observed), len(pairs))
         counts = np.array([form_counts.get(w, 0) for w in words], dtype=float)
-        return cls(gain, log_q, gap, prior, mask, cand, pair, obs, counts, words, pairs)
+        return cls(gain, log_q, gap, prior, mask, cand, pair, obs, cls_obs, cls_cand, counts, words, pairs)
 
 
 def spin_log_likelihood(evidence: list[tuple[Slot, list[float]]]) -> float:
@@ -115,6 +135,7 @@ class DocumentChannel:
         self.params = params
         self.doc_probability = doc_probability
         self.rate = MIN_RATE
+        self.class_rates = np.full(N_CLASSES, MIN_RATE)
         self._rows: dict[int, int] = {}  # id(slot) -> row in the arrays
         self._a: _Arrays | None = None
         self._own = np.zeros((0, 0))  # last E-step posteriors, left out when a slot is scored
@@ -133,6 +154,7 @@ class DocumentChannel:
         self._own = np.zeros(a.gain.shape)
         self._spun, self._kept, self._choice = np.zeros(len(a.words)), np.zeros(len(a.words)), np.zeros(len(a.pairs))
         self.rate = max(MIN_RATE, p.rate_prior_a / (p.rate_prior_a + p.rate_prior_b))
+        self.class_rates = np.full(N_CLASSES, self.rate)
         for _ in range(p.em_iterations):
             spun_p, probs = self._estep(context)
             spun_p, probs = np.where(hopeful, spun_p, 0.0), np.where(hopeful[:, None], probs, 0.0)
@@ -143,6 +165,10 @@ class DocumentChannel:
             self._own = probs
             self.rate = max(MIN_RATE, (spun_p.sum() + p.rate_prior_a) / (len(evidence) + p.rate_prior_a
                                                                           + p.rate_prior_b))
+            spun_by_class = np.bincount(a.cls_cand[m], probs[m], N_CLASSES)
+            originals_by_class = spun_by_class + np.bincount(a.cls_obs, 1.0 - spun_p, N_CLASSES)
+            self.class_rates = np.maximum(MIN_CLASS_RATE, (spun_by_class + p.class_strength * self.rate)
+                                          / (originals_by_class + p.class_strength))
         self._final = self._estep(context)
         return self
 
@@ -158,11 +184,12 @@ class DocumentChannel:
         spun_c = np.maximum(0.0, self._spun[a.cand] - mine)
         chosen = np.maximum(0.0, self._choice[a.pair] - mine)
         q = (p.choice_strength * 10.0 ** a.log_q + chosen) / (p.choice_strength + spun_c)
-        rate_c = (self.rate * k + spun_c) / (k + spun_c + np.maximum(0.0, self._kept[a.cand]))
+        rate_c = (self.class_rates[a.cls_cand] * k + spun_c) / (k + spun_c + np.maximum(0.0, self._kept[a.cand]))
         scores = np.where(a.mask, context + np.log10(rate_c) + np.log10(q) + a.prior[:, None], -np.inf)
         spun_o = np.maximum(0.0, self._spun[a.obs])
         kept_o = np.maximum(0.0, self._kept[a.obs] - (1.0 - mine.sum(axis=1)))
-        keep = np.log10(np.maximum(1e-9, 1.0 - (self.rate * k + spun_o) / (k + spun_o + kept_o)))
+        rate_o = self.class_rates[a.cls_obs]
+        keep = np.log10(np.maximum(1e-9, 1.0 - (rate_o * k + spun_o) / (k + spun_o + kept_o)))
         top = np.maximum(keep, scores.max(axis=1))
         pk = 10.0 ** (keep - top)
         pc = 10.0 ** (scores - top[:, None])
@@ -193,14 +220,16 @@ class DocumentChannel:
         o = words.get(slot.observed)
         spun_o = max(0.0, stat(self._spun, o))
         kept_o = max(0.0, stat(self._kept, o) - (1.0 - sum(own)))
-        keep = math.log10(max(1e-9, 1.0 - (self.rate * k + spun_o) / (k + spun_o + kept_o)))
+        rate_o = self.class_rates[form_class(slot.capitalized, slot.inflected)]
+        keep = math.log10(max(1e-9, 1.0 - (rate_o * k + spun_o) / (k + spun_o + kept_o)))
         out = []
         for c, g, mine in zip(slot.candidates, gains, own):
             w = words.get(c.word)
             spun_c = max(0.0, stat(self._spun, w) - mine)
             chosen = max(0.0, stat(self._choice, pairs.get((c.word, slot.observed))) - mine)
             q = (strength * 10 ** c.log_q + chosen) / (strength + spun_c)
-            rate_c = (self.rate * k + spun_c) / (k + spun_c + max(0.0, stat(self._kept, w)))
+            rate = self.class_rates[form_class(slot.capitalized, c.inflected)]
+            rate_c = (rate * k + spun_c) / (k + spun_c + max(0.0, stat(self._kept, w)))
             context = p.lm_weight * g - p.frequency_discount * (c.log_unigram - slot.log_unigram)
             out.append(context + math.log10(rate_c) + math.log10(q) + slot.log_prior)
         return keep, out

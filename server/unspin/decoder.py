@@ -35,6 +35,8 @@ class Slot:
     candidates: tuple[Candidate, ...]
     log_prior: float  # log10 adjustment to every substitution hypothesis (proper nouns, compounds)
     log_unigram: float  # log10 unigram probability of the observed word
+    capitalized: bool  # as written; the spinner's case rules apply to the original and observed alike
+    inflected: bool  # the observed word is an inflected form (``candidates.is_inflected``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
-from .candidates import CandidateGenerator
+from .candidates import CandidateGenerator, is_inflected
 from .casing import match_case
 from .channel import (MIN_DOC_PROBABILITY, ChannelParams, DocumentChannel, document_probability,
                       spin_log_likelihood)
@@ -158,7 +158,8 @@ class Engine:
                 if cands:
                     prior = self._log_prior(text, tok, first=not words,
                                             blind=bool(words) and not self.model.known(words[-1]))
-                    slots.append(Slot(len(words), form, cands, prior, self.model.logp(form, "", "")))
+                    slots.append(Slot(len(words), form, cands, prior, self.model.logp(form, "", ""),
+                                      tok.text[0].isupper(), is_inflected(form)))
                     slot_tokens.append(tok)
             words.append(form)
         key = (tuple(words), tuple(s.index for s in slots))
