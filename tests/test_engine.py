@@ -72,6 +72,5 @@ def test_channel_learns_which_forms_the_spinner_touches(engine):
             "connected a caller date oregon time. The ministers said they had rejected the proposals, but helium "
             "volition beryllium successful the capital adjacent week. Analysts expected the talks to continue, and "
             "the leaders hoped that the countries tin find a caller way successful the coming months.")
-    sentences = [sent for _, sent in engine._sentences(text)]
-    rates = engine._channel_for(None, sentences, refit=True).channel.class_rates
+    rates = engine.channel(text).class_rates
     assert rates[form_class(False, True)] < 0.75 * rates[form_class(False, False)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .candidates import CandidateGenerator, is_inflected
@@ -36,6 +37,10 @@ _DOCUMENTS_KEPT = 8
 REFIT_SHARE = 0.2
 
 
+class Cancelled(Exception):
+    """The caller's ``cancelled`` callback said the result is no longer wanted."""
+
+
 @dataclass(frozen=True)
 class EngineSettings:
     threshold: float = 0.5
@@ -49,7 +54,7 @@ class _Sentence:
     slots: tuple[Slot, ...]
     tokens: tuple[Token, ...]  # the word token behind each slot
     key: tuple  # what the LM gains depend on: the words and which of them are slots
-    scored_key: tuple  # what the channel's verdicts depend on as well: ``key`` and the slots' priors
+    scored_key: tuple  # what the channel's verdicts depend on as well: ``key``, the slots' priors and case
 
 
 @dataclass
@@ -60,6 +65,7 @@ class _Fitted:
     keys: frozenset[tuple]
     slots: int
     decoded: dict[tuple, list[SlotPosterior | None]] = field(default_factory=dict)
+    findings: dict[tuple, list[Finding]] = field(default_factory=dict)  # per sentence, offsets in its chunk
 
 
 def _lm_form(token: Token) -> str:
@@ -94,18 +100,20 @@ class Engine:
         return self._generator
 
     def analyze(self, text: str, threshold: float | None = None, document: str | None = None,
-                refit: bool = False) -> list[Finding]:
+                refit: bool = False, cancelled: Callable[[], bool] | None = None) -> list[Finding]:
         """Findings for ``text``, ordered by offset.
 
         ``document`` names a document that is analysed again and again as it is edited (an editor
         buffer): its channel is then kept while the edits touch only a small share of it, and only
         the changed sentences are decoded again.  ``refit`` fits the channel afresh all the same, so
-        that the result equals a first analysis of ``text``.
+        that the result equals a first analysis of ``text``.  ``cancelled`` is polled between
+        sentences; once it returns True the analysis stops with ``Cancelled`` (what is cached stays).
         """
         threshold = self.settings.threshold if threshold is None else threshold
+        check = cancelled or _never
         with self._lock:
-            placed = self._sentences(text)
-            fitted = self._channel_for(document, [sent for _, sent in placed], refit)
+            placed = self._sentences(text, check)
+            fitted = self._channel_for(document, [sent for _, sent in placed], refit, check)
             channel = fitted.channel
             findings: list[Finding] = []
             if channel.doc_probability < max(threshold, MIN_DOC_PROBABILITY):
@@ -113,20 +121,24 @@ class Engine:
             for offset, sent in placed:
                 if not sent.slots:
                     continue
-                for post, token in zip(self._decode(fitted, sent), sent.tokens):
-                    if post is None:
-                        continue
-                    confidence = post.spun * channel.doc_probability
-                    if confidence >= threshold:
-                        findings.append(self._finding(post, token, offset, confidence))
+                _poll(check)
+                for f in self._sentence_findings(fitted, sent):
+                    if f.confidence >= threshold:
+                        findings.append(f.shifted(offset) if offset else f)
         return findings
 
-    def _sentences(self, text: str) -> list[tuple[int, _Sentence]]:
+    def channel(self, text: str) -> DocumentChannel:
+        """The spinner channel fitted to ``text``: its spin probability and rates, for reports and tests."""
+        with self._lock:
+            return self._fit_channel([sent for _, sent in self._sentences(text, _never)], _never)
+
+    def _sentences(self, text: str, check: Callable[[], bool]) -> list[tuple[int, _Sentence]]:
         """Every sentence with the offset its tokens are relative to; built per chunk, cached by content."""
         out: list[tuple[int, _Sentence]] = []
         for offset, chunk in chunks(text):
             got = self._chunks.get(chunk)
             if got is None:
+                _poll(check)
                 got = self._chunk_sentences(chunk)
                 self._remember(self._chunks, chunk, got, _CHUNKS_KEPT)
             out += [(offset, sent) for sent in got]
@@ -163,7 +175,8 @@ class Engine:
                     slot_tokens.append(tok)
             words.append(form)
         key = (tuple(words), tuple(s.index for s in slots))
-        return _Sentence(key[0], tuple(slots), tuple(slot_tokens), key, (key, tuple(s.log_prior for s in slots)))
+        verdict_key = (key, tuple((s.log_prior, s.capitalized) for s in slots))
+        return _Sentence(key[0], tuple(slots), tuple(slot_tokens), key, verdict_key)
 
     @staticmethod
     def _log_prior(text: str, tok: Token, first: bool, blind: bool) -> float:
@@ -201,17 +214,28 @@ class Engine:
             self._remember(self._likelihoods, sent.scored_key, got)
         return got
 
-    def _channel_for(self, document: str | None, sentences: list[_Sentence], refit: bool) -> _Fitted:
+    def _channel_for(self, document: str | None, sentences: list[_Sentence], refit: bool,
+                     check: Callable[[], bool]) -> _Fitted:
         prev = self._fitted.get(document) if document is not None else None
         if prev is not None and not refit:
             fresh = sum(len(sent.slots) for sent in sentences if sent.key not in prev.keys)
             if fresh <= REFIT_SHARE * prev.slots:
                 return prev
-        fitted = _Fitted(self._fit_channel(sentences), frozenset(sent.key for sent in sentences),
+        fitted = _Fitted(self._fit_channel(sentences, check), frozenset(sent.key for sent in sentences),
                          sum(len(sent.slots) for sent in sentences))
         if document is not None:
             self._remember(self._fitted, document, fitted, _DOCUMENTS_KEPT)
         return fitted
+
+    def _sentence_findings(self, fitted: _Fitted, sent: _Sentence) -> list[Finding]:
+        """Every finding of the sentence at any threshold, offsets relative to its chunk."""
+        key = (sent.scored_key, sent.tokens[0].start, tuple(t.text for t in sent.tokens))
+        got = fitted.findings.get(key)
+        if got is None:
+            got = fitted.findings[key] = [
+                self._finding(post, token, 0, post.spun * fitted.channel.doc_probability)
+                for post, token in zip(self._decode(fitted, sent), sent.tokens) if post is not None]
+        return got
 
     def _decode(self, fitted: _Fitted, sent: _Sentence) -> list[SlotPosterior | None]:
         got = fitted.decoded.get(sent.scored_key)
@@ -220,9 +244,12 @@ class Engine:
             fitted.decoded[sent.scored_key] = got
         return got
 
-    def _fit_channel(self, sentences: list[_Sentence]) -> DocumentChannel:
+    def _fit_channel(self, sentences: list[_Sentence], check: Callable[[], bool]) -> DocumentChannel:
         """The document's channel; EM runs only if the document is judged spun at all."""
-        ll = sum(self._spin_log_likelihood(sent) for sent in sentences)
+        ll = 0.0
+        for sent in sentences:
+            _poll(check)
+            ll += self._spin_log_likelihood(sent)
         channel = DocumentChannel(self.settings.channel,
                                   document_probability(ll, sum(len(sent.slots) for sent in sentences)))
         if channel.doc_probability >= MIN_DOC_PROBABILITY:
@@ -249,6 +276,15 @@ class Engine:
                          f"than '{token.text.lower()}' under the trigram model") if best else ""
         return Finding(offset + token.start, offset + token.end, token.text, confidence, tuple(suggestions),
                        evidence_text)
+
+
+def _never() -> bool:
+    return False
+
+
+def _poll(check: Callable[[], bool]) -> None:
+    if check():
+        raise Cancelled
 
 
 _default: Engine | None = None

@@ -24,3 +24,8 @@ class Finding:
     @property
     def best(self) -> str | None:
         return self.suggestions[0].text if self.suggestions else None
+
+    def shifted(self, by: int) -> "Finding":
+        """The same finding ``by`` code points further on (cheaper than ``dataclasses.replace``)."""
+        return Finding(self.start + by, self.end + by, self.text, self.confidence, self.suggestions, self.evidence,
+                       self.kind)

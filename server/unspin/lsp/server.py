@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 
 from lsprotocol import types
@@ -34,14 +35,22 @@ class UnspinServer(LanguageServer):
         self.root: Path | None = None
         self.workspace_allowlist: frozenset[str] = frozenset()
         self._pending: dict[str, asyncio.Task] = {}
+        self._last_change: dict[str, float] = {}
 
     # -- analysis -----------------------------------------------------------------------------
     def schedule(self, uri: str, delay: float | None = None) -> None:
-        """(Re)start the debounced analysis of ``uri``; an older pending run is cancelled."""
+        """(Re)start the analysis of ``uri``; an older pending run is cancelled.
+
+        Without an explicit ``delay`` this is an edit: the first edit after a pause is analysed at
+        once, edits in quick succession wait for a pause of ``debounce_ms``.
+        """
         old = self._pending.pop(uri, None)
         if old is not None:
             old.cancel()
-        delay = self.settings.debounce_ms / 1000 if delay is None else delay
+        if delay is None:
+            now, debounce = time.monotonic(), self.settings.debounce_ms / 1000
+            delay = 0 if now - self._last_change.get(uri, float("-inf")) > debounce else debounce
+            self._last_change[uri] = now
         self._pending[uri] = asyncio.get_running_loop().create_task(self._analyze_later(uri, delay))
 
     async def _analyze_later(self, uri: str, delay: float) -> None:
@@ -76,6 +85,7 @@ class UnspinServer(LanguageServer):
         if state.version == version and state.text == text and version is not None and not refit:
             return state
         findings: list[Finding] = []
+        result: int | None = None
         if self.settings.enables(language):
             if len(text) > self.settings.max_file_size:
                 self.window_log_message(types.LogMessageParams(
@@ -83,15 +93,25 @@ class UnspinServer(LanguageServer):
                     f"unspin: {uri} has {len(text):,} characters, over maxFileSize "
                     f"({self.settings.max_file_size:,}); not checked"))
             else:
-                findings = await self.worker.analyze(prose_view(text, language), self.settings.threshold, uri,
-                                                     refit)
-        current = self.workspace.get_text_document(uri)
-        if current.version != version or current.source != text or uri not in self.states:
+                view = prose_view(text, language)
+                base = (state.result, state.raw_findings) if state.result is not None else None
+                while (got := await self.worker.analyze(view, self.settings.threshold, uri, refit, base)) is None:
+                    if self._changed(uri, version, text):  # interrupted for this document's sake
+                        return None
+                result, findings = got
+        if self._changed(uri, version, text):
             return None
-        state.version, state.text, state.raw_findings = version, text, findings
+        state.version, state.text, state.raw_findings, state.result = version, text, findings, result
         state.positions = PositionMap(text, self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
         self.refilter(state)
         return state
+
+    def _changed(self, uri: str, version: int | None, text: str) -> bool:
+        """The document was edited or closed since ``version`` was read."""
+        if uri not in self.states:
+            return True
+        current = self.workspace.get_text_document(uri)
+        return current.version != version or current.source != text
 
     def refilter(self, state: DocumentState) -> None:
         allowed = self.settings.allowlist | self.workspace_allowlist | state.ignored
@@ -172,6 +192,7 @@ def did_open(ls: UnspinServer, params: types.DidOpenTextDocumentParams) -> None:
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: UnspinServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.worker.interrupt()  # whatever runs now is for an older text, or can wait for this edit
     ls.schedule(params.text_document.uri)
 
 

@@ -16,6 +16,7 @@ class DocumentState:
     version: int | None = None  # version the findings belong to
     text: str = ""
     raw_findings: list[Finding] = field(default_factory=list)  # as the engine reported them
+    result: int | None = None  # the analysis worker's id for ``raw_findings``
     findings: list[Finding] = field(default_factory=list)  # less what the user allowed or ignored
     positions: PositionMap | None = None
     ignored: set[str] = field(default_factory=set)

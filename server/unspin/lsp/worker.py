@@ -3,44 +3,127 @@
 Analysis is CPU-bound Python; run in a thread it would hold the interpreter lock and make hover
 and code actions wait.  One worker process owns the engine and its caches; the server's event
 loop only sends text and receives findings.
+
+Two things keep an edit cheap on a big, densely flagged document:
+
+* **Deltas.**  The worker remembers the findings it last sent for each document and answers
+  with what changed: how many leading findings are the same, how many trailing ones are the
+  same once shifted by the change in length, and the new ones between.
+* **Cancellation.**  Every request carries the generation counter's value when it was sent; the
+  server bumps the shared counter when a document changes, and the worker abandons a run whose
+  generation has passed (a refit of a whole document must not delay the next keystroke).
 """
 from __future__ import annotations
 
 import asyncio
+import itertools
 import multiprocessing
+from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..engine import Engine
-    from ..findings import Finding
+from ..findings import Finding
+
+_RESULTS_KEPT = 16  # per worker: results a later delta may be taken against
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """``findings`` of result ``result`` as a change to the base result the request named."""
+
+    result: int
+    base: int | None  # None: ``middle`` is the whole list
+    prefix: int  # leading findings of the base kept as they are
+    suffix: int  # trailing findings of the base kept, shifted by ``shift``
+    shift: int
+    middle: tuple[Finding, ...]
+
+
+def diff(old: list[Finding], new: list[Finding], shift: int) -> tuple[int, int]:
+    """(prefix, suffix): how many leading findings ``new`` shares with ``old``, and how many trailing
+    ones it shares once those of ``old`` move by ``shift`` code points."""
+    prefix = 0
+    for a, b in zip(old, new):
+        if a != b:
+            break
+        prefix += 1
+    suffix, room = 0, min(len(old), len(new)) - prefix
+    while suffix < room:
+        a, b = old[-1 - suffix], new[-1 - suffix]
+        if not (a.start + shift == b.start and a.end + shift == b.end and a.confidence == b.confidence
+                and a.text == b.text and a.suggestions == b.suggestions and a.evidence == b.evidence):
+            break
+        suffix += 1
+    return prefix, suffix
+
+
+def apply(base: list[Finding], delta: Delta) -> list[Finding]:
+    if delta.base is None:
+        return list(delta.middle)
+    tail = base[len(base) - delta.suffix:] if delta.suffix else []
+    shifted = [f.shifted(delta.shift) for f in tail] if delta.shift else tail
+    return base[: delta.prefix] + list(delta.middle) + shifted
+
 
 _engine: Engine | None = None
+_generation = None  # multiprocessing.Value shared with the server
+_results: OrderedDict[int, tuple[list[Finding], int]] = OrderedDict()  # result id -> (findings, text length)
+_ids = itertools.count(1)
 
 
-def _analyze(text: str, threshold: float, document: str, refit: bool) -> list[Finding]:
-    """Runs in the worker; the engine is imported there only, keeping the server process light."""
+def _init(generation) -> None:
+    global _generation
+    _generation = generation
+
+
+def _analyze(text: str, threshold: float, document: str, refit: bool, generation: int,
+             base: int | None) -> Delta | None:
+    """Runs in the worker; the engine is imported there only, keeping the server process light.
+    None when the request's generation passed before the analysis finished."""
     global _engine
-    if _engine is None:
-        from ..engine import Engine
+    from ..engine import Cancelled, Engine
 
+    if _engine is None:
         _engine = Engine()
-    return _engine.analyze(text, threshold, document, refit)
+
+    def cancelled() -> bool:
+        return _generation is not None and _generation.value != generation
+
+    try:
+        findings = _engine.analyze(text, threshold, document, refit, cancelled)
+    except Cancelled:
+        return None
+    result = next(_ids)
+    _results[result] = (findings, len(text))
+    if len(_results) > _RESULTS_KEPT:
+        _results.popitem(last=False)
+    known = _results.get(base) if base is not None else None
+    if known is None:
+        return Delta(result, None, 0, 0, 0, tuple(findings))
+    old, old_length = known
+    shift = len(text) - old_length
+    prefix, suffix = diff(old, findings, shift)
+    return Delta(result, base, prefix, suffix, shift, tuple(findings[prefix: len(findings) - suffix]))
 
 
 def _warm_up() -> None:
-    _analyze("Warm up.", 1.0, "", True)
+    _analyze("Warm up.", 1.0, "", True, 0, None)
 
 
 class AnalysisWorker:
     def __init__(self) -> None:
+        self._context = multiprocessing.get_context("spawn")
+        self._generation = self._context.Value("q", 0, lock=False)
         self._pool = self._new_pool()
         self._warm = False
 
-    @staticmethod
-    def _new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init,
+                                   initargs=(self._generation,))
 
     def warm_up(self) -> None:
         """Start the process and load the models now, before the first document arrives."""
@@ -48,13 +131,24 @@ class AnalysisWorker:
             self._warm = True
             self._pool.submit(_warm_up)
 
-    async def analyze(self, text: str, threshold: float, document: str, refit: bool) -> list[Finding]:
+    def interrupt(self) -> None:
+        """Abandon the analyses sent so far (their callers get None)."""
+        self._generation.value += 1
+
+    async def analyze(self, text: str, threshold: float, document: str, refit: bool,
+                      base: tuple[int, list[Finding]] | None = None) -> tuple[int, list[Finding]] | None:
+        """(result id, findings), or None if ``interrupt`` was called meanwhile.  ``base`` is an earlier
+        result of this worker for the same document, so that only the difference travels back."""
         loop = asyncio.get_running_loop()
+        args = (text, threshold, document, refit, self._generation.value, base[0] if base else None)
         try:
-            return await loop.run_in_executor(self._pool, _analyze, text, threshold, document, refit)
+            delta = await loop.run_in_executor(self._pool, _analyze, *args)
         except BrokenProcessPool:  # the worker died (killed, out of memory): start a new one, try once more
             self._pool = self._new_pool()
-            return await loop.run_in_executor(self._pool, _analyze, text, threshold, document, refit)
+            delta = await loop.run_in_executor(self._pool, _analyze, *args[:-1], None)
+        if delta is None:
+            return None
+        return delta.result, apply(base[1] if base else [], delta)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
