@@ -34,20 +34,26 @@ def test_case_pattern_kept():
     assert match_case("helium", "he") == "he"
 
 
-def test_fast_inflection_tables_agree_with_lemminflect():
+def test_shipped_inflection_tables_agree_with_lemminflect(engine):
+    """The tables tools/build_morphology.py wrote are what lemminflect says (it is not needed at run time)."""
     import lemminflect
 
-    from unspin.candidates import _inflections
+    from unspin.morphology import shared_morphology
 
-    for lemma in ["run", "be", "go", "good", "child", "criterion", "analysis", "have", "demand", "fly"]:
-        for upos in ["VERB", "NOUN", "ADJ", "ADV"]:
-            assert dict(_inflections(lemma, upos)) == lemminflect.getAllInflections(lemma, upos)
+    morphology = shared_morphology()
+    for lemma, tag in [("run", "VBD"), ("go", "VBN"), ("child", "NNS"), ("criterion", "NNS"), ("good", "JJR"),
+                       ("demand", "VBZ"), ("fly", "VBG")]:
+        assert morphology.inflect(lemma, tag) == lemminflect.getInflection(lemma, tag)[0]
+    for form in ["went", "children", "better", "demands", "flying"]:
+        inflected, analyses = morphology.analyses(form)
+        lemmas = {lemma for forms in lemminflect.getAllLemmas(form).values() for lemma in forms}
+        assert inflected == (form not in lemmas)
+        assert lemmas <= {lemma for lemma, _, _ in analyses} | {form}
 
 
 def test_candidates_say_whether_they_were_re_inflected(engine):
-    from unspin.candidates import is_inflected
-
-    assert is_inflected("demands") and is_inflected("began") and not is_inflected("request")
+    gen = engine._candidates()
+    assert gen.is_inflected("demands") and gen.is_inflected("began") and not gen.is_inflected("request")
     by_word = {c.word: c for c in engine._candidates().candidates("requests")}
     assert by_word["demands"].inflected
     assert not next(c for c in engine._candidates().candidates("request") if c.word == "demand").inflected

@@ -36,7 +36,7 @@ class Slot:
     log_prior: float  # log10 adjustment to every substitution hypothesis (proper nouns, compounds)
     log_unigram: float  # log10 unigram probability of the observed word
     capitalized: bool  # as written; the spinner's case rules apply to the original and observed alike
-    inflected: bool  # the observed word is an inflected form (``candidates.is_inflected``)
+    inflected: bool  # the observed word is an inflected form (``CandidateGenerator.is_inflected``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .candidates import CandidateGenerator, is_inflected
+from .candidates import CandidateGenerator
 from .casing import match_case
 from .channel import (MIN_DOC_PROBABILITY, ChannelParams, DocumentChannel, document_probability,
                       spin_log_likelihood)
@@ -22,6 +22,7 @@ from .decoder import Slot, SlotPosterior, decode, lm_gains
 from .findings import Finding, Suggestion
 from .language_model import LanguageModel, shared_model
 from .lexicon import POS_NAMES, RELATION_NAMES, Lexicon, shared_lexicon
+from .morphology import shared_morphology
 from .tokens import Token, chunks, tokenize
 
 PROPER_NOUN_LOG_PRIOR = -3.0  # capitalised mid-sentence or all capitals: a name unless evidence is overwhelming
@@ -96,7 +97,7 @@ class Engine:
 
     def _candidates(self) -> CandidateGenerator:
         if self._generator is None:
-            self._generator = CandidateGenerator(self.lexicon, self.model)
+            self._generator = CandidateGenerator(self.lexicon, self.model, shared_morphology())
         return self._generator
 
     def analyze(self, text: str, threshold: float | None = None, document: str | None = None,
@@ -171,7 +172,7 @@ class Engine:
                     prior = self._log_prior(text, tok, first=not words,
                                             blind=bool(words) and not self.model.known(words[-1]))
                     slots.append(Slot(len(words), form, cands, prior, self.model.logp(form, "", ""),
-                                      tok.text[0].isupper(), is_inflected(form)))
+                                      tok.text[0].isupper(), gen.is_inflected(form)))
                     slot_tokens.append(tok)
             words.append(form)
         key = (tuple(words), tuple(s.index for s in slots))

@@ -1,11 +1,11 @@
 """The shipped reverse thesaurus and unigram lexicon (see tools/build_thesaurus.py)."""
 from __future__ import annotations
 
-import gzip
 import threading
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from .sorted_table import SortedTable
 
 RELATION_NAMES = {
     "syn": "is a synonym of",
@@ -36,27 +36,19 @@ class ReverseEntry:
 
 class Lexicon:
     def __init__(self) -> None:
-        data = resources.files("unspin") / "data"
-        with gzip.open(data.joinpath("reverse.tsv.gz").open("rb"), "rt", encoding="utf-8") as fh:
-            raw: dict[str, list[str]] = {}
-            for line in fh:
-                word, _, rest = line.partition("\t")
-                raw.setdefault(word, []).append(rest.rstrip("\n"))
-        self._raw = raw
-        with gzip.open(data.joinpath("lexicon.tsv.gz").open("rb"), "rt", encoding="utf-8") as fh:
-            self._zipf = {w: float(z) for w, _, z in (line.rstrip("\n").partition("\t") for line in fh)}
+        self._reverse = SortedTable.packaged("reverse.tsv.gz")
+        self._zipf = {word: float(zipf) for word, zipf in SortedTable.packaged("lexicon.tsv.gz").items()}
         self._parsed: dict[str, tuple[ReverseEntry, ...]] = {}
 
     def originals(self, lemma: str) -> tuple[ReverseEntry, ...]:
         """The likeliest originals that may have been spun into ``lemma`` (lower case), most likely first.
 
-        Rows are stored in that order, so only their first ``ORIGINALS_PER_ROW`` cells are parsed.
+        Rows are stored in that order, so only their first ``ORIGINALS_PER_ROW`` cells are read.
         """
         got = self._parsed.get(lemma)
         if got is None:
             entries = []
-            for row in self._raw.get(lemma, ()):
-                pos, *cells = row.split("\t", ORIGINALS_PER_ROW + 1)[:ORIGINALS_PER_ROW + 1]
+            for pos, *cells in self._reverse.rows(lemma, ORIGINALS_PER_ROW + 1):
                 for cell in cells:
                     orig, rel, lq = cell.rsplit(":", 2)
                     entries.append(ReverseEntry(orig, pos, rel, float(lq), float(lq) + self.log10_unigram(orig)))
@@ -65,7 +57,7 @@ class Lexicon:
         return got
 
     def observed_lemmas(self) -> list[str]:
-        return list(self._raw)
+        return list(self._reverse.keys())
 
     def zipf(self, word: str) -> float:
         return self._zipf.get(word, _FLOOR_ZIPF)
