@@ -24,7 +24,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import lemminflect
-
 from unspin.casing import match_case
 from unspin.lexicon import shared_lexicon
 

@@ -37,7 +37,6 @@ def test_case_pattern_kept():
 def test_shipped_inflection_tables_agree_with_lemminflect(engine):
     """The tables tools/build_morphology.py wrote are what lemminflect says (it is not needed at run time)."""
     import lemminflect
-
     from unspin.morphology import shared_morphology
 
     morphology = shared_morphology()

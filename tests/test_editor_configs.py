@@ -4,10 +4,9 @@ import pathlib
 import re
 import shutil
 import subprocess
-import tomllib
 
 import pytest
-
+import tomllib
 from unspin.lsp.config import PROSE_LANGUAGES, Settings
 
 CONFIGS = pathlib.Path(__file__).resolve().parents[1] / "editor-configs"

@@ -1,5 +1,4 @@
 from conftest import CLEAN, SPUN
-
 from unspin.fixes import restore
 
 

@@ -1,6 +1,5 @@
 """The analysis worker's delta protocol and cancellation, without a language server around them."""
 import pytest
-
 from unspin.engine import Cancelled
 from unspin.findings import Finding, Suggestion
 from unspin.lsp.worker import Delta, apply, diff

@@ -23,6 +23,7 @@ Three things about spinners are modelled here rather than in per-word rules:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,7 @@ PRIOR_LOG_ODDS = -3.0  # prior log odds (nats) that a document is spun
 REFERENCE_RATE = 0.1
 MIN_RATE = 0.05
 MIN_DOC_PROBABILITY = 1e-3  # below this the document is judged clean and not decoded at all
+_BLOCK = 4096  # rows per E-step block
 HOPELESS = -3.0  # log10: a slot whose best candidate scores below this cannot be spun at any rate
 
 
@@ -67,11 +69,14 @@ def _sigmoid(z: float) -> float:
 
 @dataclass
 class _Arrays:
-    """The document's candidate table as padded (slots x candidates) arrays; ids index ``words``/``pairs``."""
+    """The document's candidate table as padded (slots x candidates) arrays.
 
-    gain: np.ndarray
+    ``cand`` and ``obs`` index ``words``; ``pair`` indexes ``pair_keys``, the sorted distinct
+    (candidate, observed) pairs encoded as ``pair_key`` (no Python object per pair).
+    """
+
+    context: np.ndarray  # weighted LM gain of a candidate, less the discounted part of its unigram advantage
     log_q: np.ndarray
-    unigram_gap: np.ndarray  # log10 P(candidate) - log10 P(observed)
     prior: np.ndarray  # (slots,)
     mask: np.ndarray  # real candidate, not padding
     cand: np.ndarray
@@ -81,18 +86,18 @@ class _Arrays:
     cls_cand: np.ndarray  # form class of each candidate original
     counts: np.ndarray  # (words,) occurrences of each word as it reads in the document
     words: dict[str, int]
-    pairs: dict[tuple[str, str], int]
+    pair_keys: np.ndarray
 
     @classmethod
-    def build(cls, evidence: list[tuple[Slot, list[float]]], form_counts: dict[str, int]) -> "_Arrays":
+    def build(cls, evidence: list[tuple[Slot, Sequence[float]]], form_counts: dict[str, int],
+              params: ChannelParams) -> "_Arrays":
         n, k = len(evidence), max(len(s.candidates) for s, _ in evidence)
         gain, log_q, gap = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
         mask = np.zeros((n, k), dtype=bool)
-        cand, pair = np.zeros((n, k), dtype=np.int64), np.zeros((n, k), dtype=np.int64)
-        obs, prior = np.zeros(n, dtype=np.int64), np.zeros(n)
-        cls_obs, cls_cand = np.zeros(n, dtype=np.int64), np.zeros((n, k), dtype=np.int64)
+        cand = np.zeros((n, k), dtype=np.int32)
+        obs, prior = np.zeros(n, dtype=np.int32), np.zeros(n)
+        cls_obs, cls_cand = np.zeros(n, dtype=np.int8), np.zeros((n, k), dtype=np.int8)
         words: dict[str, int] = {}
-        pairs: dict[tuple[str, str], int] = {}
         for i, (slot, gains) in enumerate(evidence):
             obs[i] = words.setdefault(slot.observed, len(words))
             prior[i] = slot.log_prior
@@ -105,12 +110,20 @@ class _Arrays:
                 gap[i, j] = c.log_unigram - slot.log_unigram
                 cls_cand[i, j] = form_class(slot.capitalized, c.inflected)
                 cand[i, j] = words.setdefault(c.word, len(words))
-                pair[i, j] = pairs.setdefault((c.word, slot.observed), len(pairs))
+        pair_keys, pair = np.unique(pair_key(cand.astype(np.int64), obs[:, None]), return_inverse=True)
         counts = np.array([form_counts.get(w, 0) for w in words], dtype=float)
-        return cls(gain, log_q, gap, prior, mask, cand, pair, obs, cls_obs, cls_cand, counts, words, pairs)
+        context = params.lm_weight * gain - params.frequency_discount * gap
+        return cls(context, log_q, prior, mask, cand, pair.reshape(n, k).astype(np.int32), obs, cls_obs, cls_cand,
+                   counts, words, pair_keys)
 
 
-def spin_log_likelihood(evidence: list[tuple[Slot, list[float]]]) -> float:
+def pair_key(cand, obs):
+    """One int64 for a (candidate id, observed id) pair; works on arrays and on ints."""
+    return cand * (1 << 32) + obs
+
+
+
+def spin_log_likelihood(evidence: list[tuple[Slot, Sequence[float]]]) -> float:
     """How much better (nats) a spinner at ``REFERENCE_RATE`` explains these slots than no spinner."""
     ll = 0.0
     for slot, gains in evidence:
@@ -136,32 +149,34 @@ class DocumentChannel:
         self.doc_probability = doc_probability
         self.rate = MIN_RATE
         self.class_rates = np.full(N_CLASSES, MIN_RATE)
-        self._rows: dict[int, int] = {}  # id(slot) -> row in the arrays
-        self._a: _Arrays | None = None
+        self._rows: dict[int, int] = {}  # id(slot) -> row of the fitted slots
+        self._words: dict[str, int] = {}  # ids of the fitted document's words
+        self._pair_keys = np.zeros(0, dtype=np.int64)  # and of its (candidate, observed) pairs, see ``pair_key``
         self._own = np.zeros((0, 0))  # last E-step posteriors, left out when a slot is scored
         self._spun = self._kept = self._choice = np.zeros(0)
         self._final: tuple[np.ndarray, np.ndarray] | None = None
 
-    def fit(self, evidence: list[tuple[Slot, list[float]]], form_counts: dict[str, int]) -> "DocumentChannel":
+    def fit(self, evidence: list[tuple[Slot, Sequence[float]]], form_counts: dict[str, int]) -> "DocumentChannel":
         p = self.params
         if not evidence:
             return self
-        a = self._a = _Arrays.build(evidence, form_counts)
+        a = _Arrays.build(evidence, form_counts, p)
         self._rows = {id(slot): i for i, (slot, _) in enumerate(evidence)}
-        context = self._context(a.gain, a.unigram_gap)
+        self._words, self._pair_keys = a.words, a.pair_keys
+        context = a.context
         best = np.where(a.mask, context, -np.inf).max(axis=1)
         hopeful = best + a.prior > HOPELESS
-        self._own = np.zeros(a.gain.shape)
-        self._spun, self._kept, self._choice = np.zeros(len(a.words)), np.zeros(len(a.words)), np.zeros(len(a.pairs))
+        self._own = np.zeros(context.shape)
+        self._spun, self._kept, self._choice = np.zeros(len(a.words)), np.zeros(len(a.words)), np.zeros(len(a.pair_keys))
         self.rate = max(MIN_RATE, p.rate_prior_a / (p.rate_prior_a + p.rate_prior_b))
         self.class_rates = np.full(N_CLASSES, self.rate)
         for _ in range(p.em_iterations):
-            spun_p, probs = self._estep(context)
+            spun_p, probs = self._estep(a, context)
             spun_p, probs = np.where(hopeful, spun_p, 0.0), np.where(hopeful[:, None], probs, 0.0)
             m = a.mask
             self._spun = np.bincount(a.cand[m], probs[m], len(a.words))
             self._kept = a.counts - np.bincount(a.obs, spun_p, len(a.words))
-            self._choice = np.bincount(a.pair[m], probs[m], len(a.pairs))
+            self._choice = np.bincount(a.pair[m], probs[m], len(a.pair_keys))
             self._own = probs
             self.rate = max(MIN_RATE, (spun_p.sum() + p.rate_prior_a) / (len(evidence) + p.rate_prior_a
                                                                           + p.rate_prior_b))
@@ -169,26 +184,33 @@ class DocumentChannel:
             originals_by_class = spun_by_class + np.bincount(a.cls_obs, 1.0 - spun_p, N_CLASSES)
             self.class_rates = np.maximum(MIN_CLASS_RATE, (spun_by_class + p.class_strength * self.rate)
                                           / (originals_by_class + p.class_strength))
-        self._final = self._estep(context)
+        self._final = self._estep(a, context)
         return self
 
-    def _context(self, gain, unigram_gap):
-        """Weighted LM gain of a candidate, less the discounted part of its unigram advantage."""
-        p = self.params
-        return p.lm_weight * gain - p.frequency_discount * unigram_gap
+    def _estep(self, a: _Arrays, context: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """P(spun) per slot and P(original = c) per candidate under the current counts.
 
-    def _estep(self, context: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """P(spun) per slot and P(original = c) per candidate under the current counts."""
-        a, p, mine = self._a, self.params, self._own
+        Computed in blocks of rows: the arithmetic needs a dozen temporaries of the table's size,
+        which for a long document would otherwise double the process's peak memory.
+        """
+        spun, probs = np.empty(len(context)), np.empty(context.shape)
+        for start in range(0, len(context), _BLOCK):
+            rows = slice(start, start + _BLOCK)
+            spun[rows], probs[rows] = self._estep_rows(a, context, rows)
+        return spun, probs
+
+    def _estep_rows(self, a: _Arrays, context: np.ndarray, rows: slice) -> tuple[np.ndarray, np.ndarray]:
+        p, mine = self.params, self._own[rows]
         k = p.form_strength
-        spun_c = np.maximum(0.0, self._spun[a.cand] - mine)
-        chosen = np.maximum(0.0, self._choice[a.pair] - mine)
-        q = (p.choice_strength * 10.0 ** a.log_q + chosen) / (p.choice_strength + spun_c)
-        rate_c = (self.class_rates[a.cls_cand] * k + spun_c) / (k + spun_c + np.maximum(0.0, self._kept[a.cand]))
-        scores = np.where(a.mask, context + np.log10(rate_c) + np.log10(q) + a.prior[:, None], -np.inf)
-        spun_o = np.maximum(0.0, self._spun[a.obs])
-        kept_o = np.maximum(0.0, self._kept[a.obs] - (1.0 - mine.sum(axis=1)))
-        rate_o = self.class_rates[a.cls_obs]
+        cand, obs, mask = a.cand[rows], a.obs[rows], a.mask[rows]
+        spun_c = np.maximum(0.0, self._spun[cand] - mine)
+        chosen = np.maximum(0.0, self._choice[a.pair[rows]] - mine)
+        q = (p.choice_strength * 10.0 ** a.log_q[rows] + chosen) / (p.choice_strength + spun_c)
+        rate_c = (self.class_rates[a.cls_cand[rows]] * k + spun_c) / (k + spun_c + np.maximum(0.0, self._kept[cand]))
+        scores = np.where(mask, context[rows] + np.log10(rate_c) + np.log10(q) + a.prior[rows, None], -np.inf)
+        spun_o = np.maximum(0.0, self._spun[obs])
+        kept_o = np.maximum(0.0, self._kept[obs] - (1.0 - mine.sum(axis=1)))
+        rate_o = self.class_rates[a.cls_obs[rows]]
         keep = np.log10(np.maximum(1e-9, 1.0 - (rate_o * k + spun_o) / (k + spun_o + kept_o)))
         top = np.maximum(keep, scores.max(axis=1))
         pk = 10.0 ** (keep - top)
@@ -205,13 +227,17 @@ class DocumentChannel:
         spun, probs = self._final
         return float(spun[row]), probs[row, : len(slot.candidates)].tolist()
 
-    def scores(self, slot: Slot, gains: list[float]) -> tuple[float, list[float]]:
-        """log10 score of keeping the observed word, and of each candidate original, given ``gains``."""
-        p, a = self.params, self._a
+    def scores(self, slot: Slot, gains: Sequence[float]) -> tuple[float, list[float]]:
+        """log10 score of keeping the observed word, and of each candidate original, given ``gains``.
+
+        A slot the channel was fitted on is judged without its own share of the counts; any other
+        (a sentence edited since the fit) by the counts as they are.
+        """
+        p = self.params
         k, strength = p.form_strength, p.choice_strength
         row = self._rows.get(id(slot))
-        fitted = a is not None and row is not None and self._final is not None
-        words, pairs = (a.words, a.pairs) if fitted else ({}, {})
+        fitted = row is not None and self._final is not None
+        words = self._words
 
         def stat(arr: np.ndarray, i: int | None) -> float:
             return float(arr[i]) if i is not None else 0.0
@@ -226,7 +252,7 @@ class DocumentChannel:
         for c, g, mine in zip(slot.candidates, gains, own):
             w = words.get(c.word)
             spun_c = max(0.0, stat(self._spun, w) - mine)
-            chosen = max(0.0, stat(self._choice, pairs.get((c.word, slot.observed))) - mine)
+            chosen = max(0.0, stat(self._choice, self._pair(w, o)) - mine)
             q = (strength * 10 ** c.log_q + chosen) / (strength + spun_c)
             rate = self.class_rates[form_class(slot.capitalized, c.inflected)]
             rate_c = (rate * k + spun_c) / (k + spun_c + max(0.0, stat(self._kept, w)))
@@ -234,7 +260,14 @@ class DocumentChannel:
             out.append(context + math.log10(rate_c) + math.log10(q) + slot.log_prior)
         return keep, out
 
-    def posterior(self, slot: Slot, gains: list[float]) -> tuple[float, list[float]]:
+    def _pair(self, cand: int | None, obs: int | None) -> int | None:
+        if cand is None or obs is None:
+            return None
+        key = pair_key(cand, obs)
+        i = int(np.searchsorted(self._pair_keys, key))
+        return i if i < len(self._pair_keys) and self._pair_keys[i] == key else None
+
+    def posterior(self, slot: Slot, gains: Sequence[float]) -> tuple[float, list[float]]:
         """P(spun) and P(original = c) for each candidate, given ``gains``."""
         keep, scores = self.scores(slot, gains)
         top = max([keep, *scores])

@@ -10,6 +10,8 @@ word is judged only in its neighbours' spun context.
 from __future__ import annotations
 
 import math
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,7 +25,7 @@ NEGLIGIBLE = 1e-4  # P(spun) below this is not reported at any threshold
 BREADTH = 5  # candidate originals per suspect word carried into the joint decoding
 SUSPECT = 1e-3  # first-pass P(spun) that makes a word a suspect
 NEIGHBOUR_BREADTH = 2  # candidates carried for a suspect's neighbour that is not a suspect itself
-UNLIKELY = 1e-4  # first-pass P(original = c) below which c is not carried (beyond the likeliest)
+UNLIKELY = 1e-3  # first-pass P(original = c) below which c is not carried (beyond the likeliest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +45,11 @@ class Slot:
 class SlotPosterior:
     slot: Slot
     spun: float  # P(substituted)
-    ranked: tuple[tuple[Candidate, float], ...]  # candidates with P(original = c), best first
+    ranked: tuple[tuple[Candidate, float], ...]  # the likeliest candidates with P(original = c), best first
     context_gain: float  # log10 LM gain of the best candidate over the observed word
 
 
-def lm_gains(model: LanguageModel, slot: Slot, hyp: list[str]) -> list[float]:
+def lm_gains(model: LanguageModel, slot: Slot, hyp: list[str]) -> array:
     """log10 LM gain of each candidate over the observed word, in the context ``hyp``."""
     i, n = slot.index, len(hyp)
 
@@ -67,11 +69,13 @@ def lm_gains(model: LanguageModel, slot: Slot, hyp: list[str]) -> list[float]:
         return s
 
     base = local(slot.observed)
-    return [local(c.word) - base for c in slot.candidates]
+    return array("d", [local(c.word) - base for c in slot.candidates])  # 8 bytes a gain: kept per sentence
 
 
 def _lse(values: list[float]) -> float:
     """log10 of the sum of 10**v."""
+    if len(values) == 1:
+        return values[0]
     top = max(values)
     if top == float("-inf"):
         return top
@@ -82,9 +86,11 @@ Choice = tuple[str, float, "int | None"]  # (word, log10 channel score, candidat
 
 
 def decode(model: LanguageModel, words: tuple[str, ...], slots: tuple[Slot, ...],
-           observed_gains: list[list[float]], channel: "DocumentChannel") -> list[SlotPosterior | None]:
+           observed_gains: list[Sequence[float]], channel: "DocumentChannel",
+           ranked: int) -> list[SlotPosterior | None]:
     """Posteriors for every slot, None where P(spun) is negligible (most words of most documents);
-    ``observed_gains`` are the LM gains in the sentence as it reads, used to choose the suspects."""
+    ``observed_gains`` are the LM gains in the sentence as it reads, used to choose the suspects.
+    Each posterior keeps its ``ranked`` likeliest originals."""
     choices = _choices(words, slots, observed_gains, channel)
     marginals = _chain_marginals(model, choices, channel.params.lm_weight)
     result: list[SlotPosterior | None] = []
@@ -95,12 +101,12 @@ def decode(model: LanguageModel, words: tuple[str, ...], slots: tuple[Slot, ...]
             result.append(None)
             continue
         order = sorted((x for x in mass if x is not None), key=lambda x: -mass[x])
-        ranked = tuple((slot.candidates[k], mass[k]) for k in order)
-        result.append(SlotPosterior(slot, spun, ranked, gains[order[0]]))
+        best = tuple((slot.candidates[k], mass[k]) for k in order[:ranked])
+        result.append(SlotPosterior(slot, spun, best, gains[order[0]]))
     return result
 
 
-def _choices(words: tuple[str, ...], slots: tuple[Slot, ...], observed_gains: list[list[float]],
+def _choices(words: tuple[str, ...], slots: tuple[Slot, ...], observed_gains: list[Sequence[float]],
              channel: "DocumentChannel") -> list[list[Choice]]:
     """Per position, the hypotheses carried into the chain: the word itself, and for suspects (and
     their neighbours) the likeliest originals after a first, context-as-read pass."""
@@ -132,21 +138,22 @@ def _chain_marginals(model: LanguageModel, choices: list[list[Choice]],
     """
     n = len(choices)
     opts = [[("", 0.0, None)], [(SENTENCE_START, 0.0, None)], *choices]  # opts[p] is position p - 2
-    lp = model.logp
     # alpha[p - 1][(a, b)]: log10 of the summed score of every path through positions up to p
     # whose last two choices are a (at p - 1) and b (at p); moves[p - 2] holds each step's score.
     alpha: list[dict[tuple[int, int], float]] = [{(0, 0): 0.0}]
     moves: list[dict[tuple[int, int, int], float]] = []
     for p in range(2, n + 2):
-        cur: dict[tuple[int, int], float] = {}
+        words = [word for word, _, _ in opts[p]]
+        emits = [emit for _, emit, _ in opts[p]]
+        paths: dict[tuple[int, int], list[float]] = {}
         step: dict[tuple[int, int, int], float] = {}
         for (z, a), score in alpha[-1].items():
-            for b, (word, emit, _) in enumerate(opts[p]):
-                move = step[(z, a, b)] = weight * lp(word, opts[p - 1][a][0], opts[p - 2][z][0]) + emit
-                v = score + move
-                cur[(a, b)] = v if (a, b) not in cur else _lse([cur[(a, b)], v])
-        alpha.append(cur)
+            for b, (lp, emit) in enumerate(zip(model.logps(words, opts[p - 1][a][0], opts[p - 2][z][0]), emits)):
+                move = step[(z, a, b)] = weight * lp + emit
+                paths.setdefault((a, b), []).append(score + move)
+        alpha.append({k: _lse(v) for k, v in paths.items()})
         moves.append(step)
+    lp = model.logp
     end = {k: weight * lp(SENTENCE_END, opts[n + 1][k[1]][0], opts[n][k[0]][0]) for k in alpha[-1]}
     total = _lse([alpha[-1][k] + end[k] for k in alpha[-1]])
     # beta[p - 2][(a, b)]: log10 of the summed score of every continuation after position p.

@@ -10,14 +10,15 @@ sentences that changed.
 from __future__ import annotations
 
 import threading
+from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .candidates import CandidateGenerator
 from .casing import match_case
-from .channel import (MIN_DOC_PROBABILITY, ChannelParams, DocumentChannel, document_probability,
-                      spin_log_likelihood)
+from .channel import MIN_DOC_PROBABILITY, ChannelParams, DocumentChannel, document_probability, spin_log_likelihood
 from .decoder import Slot, SlotPosterior, decode, lm_gains
 from .findings import Finding, Suggestion
 from .language_model import LanguageModel, shared_model
@@ -66,7 +67,7 @@ class _Fitted:
     keys: frozenset[tuple]
     slots: int
     decoded: dict[tuple, list[SlotPosterior | None]] = field(default_factory=dict)
-    findings: dict[tuple, list[Finding]] = field(default_factory=dict)  # per sentence, offsets in its chunk
+    findings: dict[tuple, list[Finding]] = field(default_factory=dict)  # per sentence and threshold
 
 
 def _lm_form(token: Token) -> str:
@@ -82,7 +83,7 @@ class Engine:
         self.settings = settings or EngineSettings()
         self._lock = threading.Lock()
         self._generator: CandidateGenerator | None = None
-        self._gains: OrderedDict[tuple, list[list[float]]] = OrderedDict()
+        self._gains: OrderedDict[tuple, list[array]] = OrderedDict()
         self._likelihoods: OrderedDict[tuple, float] = OrderedDict()
         self._chunks: OrderedDict[str, list[_Sentence]] = OrderedDict()
         self._fitted: OrderedDict[str, _Fitted] = OrderedDict()
@@ -123,10 +124,14 @@ class Engine:
                 if not sent.slots:
                     continue
                 _poll(check)
-                for f in self._sentence_findings(fitted, sent):
-                    if f.confidence >= threshold:
-                        findings.append(f.shifted(offset) if offset else f)
+                for f in self._sentence_findings(fitted, sent, threshold):
+                    findings.append(f.shifted(offset) if offset else f)
         return findings
+
+    def forget(self, document: str) -> None:
+        """Drop what is kept for an edited ``document`` (it was closed)."""
+        with self._lock:
+            self._fitted.pop(document, None)
 
     def channel(self, text: str) -> DocumentChannel:
         """The spinner channel fitted to ``text``: its spin probability and rates, for reports and tests."""
@@ -198,7 +203,7 @@ class Engine:
             prior += BLIND_CONTEXT_LOG_PRIOR
         return prior
 
-    def _observed_gains(self, sent: _Sentence) -> list[list[float]]:
+    def _observed_gains(self, sent: _Sentence) -> list[array]:
         """LM gains of every candidate in the sentence as it reads; cached by content."""
         key = sent.key
         got = self._gains.get(key)
@@ -228,20 +233,23 @@ class Engine:
             self._remember(self._fitted, document, fitted, _DOCUMENTS_KEPT)
         return fitted
 
-    def _sentence_findings(self, fitted: _Fitted, sent: _Sentence) -> list[Finding]:
-        """Every finding of the sentence at any threshold, offsets relative to its chunk."""
-        key = (sent.scored_key, sent.tokens[0].start, tuple(t.text for t in sent.tokens))
+    def _sentence_findings(self, fitted: _Fitted, sent: _Sentence, threshold: float) -> list[Finding]:
+        """The sentence's findings at ``threshold``, offsets relative to its chunk."""
+        key = (sent.scored_key, sent.tokens[0].start, tuple(t.text for t in sent.tokens), threshold)
         got = fitted.findings.get(key)
         if got is None:
+            scale = fitted.channel.doc_probability
             got = fitted.findings[key] = [
-                self._finding(post, token, 0, post.spun * fitted.channel.doc_probability)
-                for post, token in zip(self._decode(fitted, sent), sent.tokens) if post is not None]
+                self._finding(post, token, 0, post.spun * scale)
+                for post, token in zip(self._decode(fitted, sent), sent.tokens)
+                if post is not None and post.spun * scale >= threshold]
         return got
 
     def _decode(self, fitted: _Fitted, sent: _Sentence) -> list[SlotPosterior | None]:
         got = fitted.decoded.get(sent.scored_key)
         if got is None:
-            got = decode(self.model, sent.words, sent.slots, self._observed_gains(sent), fitted.channel)
+            got = decode(self.model, sent.words, sent.slots, self._observed_gains(sent), fitted.channel,
+                         self.settings.max_suggestions)
             fitted.decoded[sent.scored_key] = got
         return got
 
@@ -269,14 +277,19 @@ class Engine:
     def _finding(self, post: SlotPosterior, token: Token, offset: int, confidence: float) -> Finding:
         suggestions = []
         for cand, p in post.ranked[: self.settings.max_suggestions]:
-            relation = (f"'{cand.observed_lemma}' {RELATION_NAMES[cand.relation]} "
-                        f"'{cand.lemma}' ({POS_NAMES[cand.pos]})")
+            relation = _relation_text(cand.observed_lemma, cand.relation, cand.lemma, cand.pos)
             suggestions.append(Suggestion(match_case(token.text, cand.word), p, relation))
         best = post.ranked[0][0].word if post.ranked else None
         evidence_text = (f"the surrounding words make '{best}' {10 ** post.context_gain:,.0f} times likelier "
                          f"than '{token.text.lower()}' under the trigram model") if best else ""
         return Finding(offset + token.start, offset + token.end, token.text, confidence, tuple(suggestions),
                        evidence_text)
+
+
+@lru_cache(maxsize=50_000)
+def _relation_text(observed: str, relation: str, original: str, pos: str) -> str:
+    """Shared by every finding that names the link: a spun document repeats its words."""
+    return f"'{observed}' {RELATION_NAMES[relation]} '{original}' ({POS_NAMES[pos]})"
 
 
 def _never() -> bool:

@@ -19,7 +19,7 @@ _ZERO = -536870912
 OOV_PENALTY = -1.0
 SENTENCE_START = "<s>"
 SENTENCE_END = "</s>"
-_CACHE_LIMIT = 300_000
+_CACHE_LIMIT = 50_000
 
 
 class LanguageModel:
@@ -44,6 +44,15 @@ class LanguageModel:
         if k is None:
             k = self._known[word] = self._model.prob([word]) != _ZERO
         return k
+
+    def logps(self, words: list[str], prev: str, prev2: str) -> list[float]:
+        """``logp`` of each of ``words`` after the same history (one call for a decoder's alternatives)."""
+        get, logp = self._cache.get, self.logp
+        out = []
+        for word in words:
+            v = get((word, prev, prev2))
+            out.append(logp(word, prev, prev2) if v is None else v)
+        return out
 
     def logp(self, word: str, prev: str, prev2: str) -> float:
         key = (word, prev, prev2)

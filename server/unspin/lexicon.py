@@ -1,7 +1,9 @@
 """The shipped reverse thesaurus and unigram lexicon (see tools/build_thesaurus.py)."""
 from __future__ import annotations
 
+import sys
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 
@@ -20,7 +22,8 @@ RELATION_NAMES = {
 }
 POS_NAMES = {"n": "noun", "v": "verb", "a": "adj.", "r": "adv."}
 _FLOOR_ZIPF = 1.0
-ORIGINALS_PER_ROW = 48
+ORIGINALS_PER_ROW = 24
+_ROWS_KEPT = 20_000  # parsed rows kept; candidates are cached downstream, so this only spares re-parsing
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +41,7 @@ class Lexicon:
     def __init__(self) -> None:
         self._reverse = SortedTable.packaged("reverse.tsv.gz")
         self._zipf = {word: float(zipf) for word, zipf in SortedTable.packaged("lexicon.tsv.gz").items()}
-        self._parsed: dict[str, tuple[ReverseEntry, ...]] = {}
+        self._parsed: OrderedDict[str, tuple[ReverseEntry, ...]] = OrderedDict()
 
     def originals(self, lemma: str) -> tuple[ReverseEntry, ...]:
         """The likeliest originals that may have been spun into ``lemma`` (lower case), most likely first.
@@ -49,11 +52,15 @@ class Lexicon:
         if got is None:
             entries = []
             for pos, *cells in self._reverse.rows(lemma, ORIGINALS_PER_ROW + 1):
+                pos = sys.intern(pos)
                 for cell in cells:
                     orig, rel, lq = cell.rsplit(":", 2)
-                    entries.append(ReverseEntry(orig, pos, rel, float(lq), float(lq) + self.log10_unigram(orig)))
+                    entries.append(ReverseEntry(sys.intern(orig), pos, sys.intern(rel), float(lq),
+                                                float(lq) + self.log10_unigram(orig)))
             entries.sort(key=lambda e: -e.log_joint)
             got = self._parsed[lemma] = tuple(entries)
+            if len(self._parsed) > _ROWS_KEPT:
+                self._parsed.popitem(last=False)
         return got
 
     def observed_lemmas(self) -> list[str]:

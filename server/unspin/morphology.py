@@ -1,6 +1,7 @@
 """Inflection, answered from the tables ``tools/build_morphology.py`` derives with lemminflect."""
 from __future__ import annotations
 
+import sys
 import threading
 from functools import cache, lru_cache
 
@@ -24,7 +25,7 @@ class Morphology:
         """Whether ``form`` is an inflected form ("demands", not "demand"), and the thesaurus lemmas it
         inflects ("demands": demand as a plural noun and as a verb)."""
         flag, *cells = self._row(form)
-        return flag == "1", tuple(tuple(cell.split(":")) for cell in cells)  # type: ignore[misc]
+        return flag == "1", tuple(tuple(map(sys.intern, cell.split(":"))) for cell in cells)  # type: ignore[misc]
 
     def inflect(self, lemma: str, tag: str) -> str | None:
         """The ``tag`` form of an original lemma of the thesaurus ("demand", "NNS" -> "demands")."""

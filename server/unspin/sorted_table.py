@@ -14,7 +14,6 @@ import gzip
 from collections.abc import Iterator
 from importlib import resources
 
-
 STRIDE = 1024
 
 

@@ -208,6 +208,7 @@ def did_close(ls: UnspinServer, params: types.DidCloseTextDocumentParams) -> Non
     if task is not None:
         task.cancel()
     ls.states.pop(uri, None)
+    ls.worker.forget(uri)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
@@ -266,7 +267,8 @@ async def code_action(ls: UnspinServer, params: types.CodeActionParams) -> list[
                                                 diagnostics=[d], edit=edit(in_sentence)))
             actions.append(types.CodeAction(
                 title=f"Ignore '{f.text}' in this document", kind=types.CodeActionKind.QuickFix, diagnostics=[d],
-                command=types.Command(title=f"Ignore '{f.text}'", command=IGNORE_WORD, arguments=[uri, f.text.lower()])))
+                command=types.Command(title=f"Ignore '{f.text}'", command=IGNORE_WORD,
+                                      arguments=[uri, f.text.lower()])))
             actions.append(types.CodeAction(
                 title=f"Add '{f.text}' to the workspace allowlist", kind=types.CodeActionKind.QuickFix,
                 diagnostics=[d],

@@ -18,17 +18,15 @@ from __future__ import annotations
 import asyncio
 import itertools
 import multiprocessing
-from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..engine import Engine
 from ..findings import Finding
 
-_RESULTS_KEPT = 16  # per worker: results a later delta may be taken against
+if TYPE_CHECKING:
+    from ..engine import Engine
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +69,9 @@ def apply(base: list[Finding], delta: Delta) -> list[Finding]:
 
 _engine: Engine | None = None
 _generation = None  # multiprocessing.Value shared with the server
-_results: OrderedDict[int, tuple[list[Finding], int]] = OrderedDict()  # result id -> (findings, text length)
+# document -> result id -> (findings, length of the text analysed): the newest result, and the one it
+# was sent against (the server still holds that one if it found the newest stale on arrival)
+_results: dict[str, dict[int, tuple[list[Finding], int]]] = {}
 _ids = itertools.count(1)
 
 
@@ -98,16 +98,20 @@ def _analyze(text: str, threshold: float, document: str, refit: bool, generation
     except Cancelled:
         return None
     result = next(_ids)
-    _results[result] = (findings, len(text))
-    if len(_results) > _RESULTS_KEPT:
-        _results.popitem(last=False)
-    known = _results.get(base) if base is not None else None
+    known = _results.get(document, {}).get(base) if base is not None else None
+    _results[document] = {result: (findings, len(text)), **({base: known} if known else {})}
     if known is None:
         return Delta(result, None, 0, 0, 0, tuple(findings))
     old, old_length = known
     shift = len(text) - old_length
     prefix, suffix = diff(old, findings, shift)
     return Delta(result, base, prefix, suffix, shift, tuple(findings[prefix: len(findings) - suffix]))
+
+
+def _forget(document: str) -> None:
+    _results.pop(document, None)
+    if _engine is not None:
+        _engine.forget(document)
 
 
 def _warm_up() -> None:
@@ -149,6 +153,10 @@ class AnalysisWorker:
         if delta is None:
             return None
         return delta.result, apply(base[1] if base else [], delta)
+
+    def forget(self, document: str) -> None:
+        """Let the worker drop what it keeps for a closed document."""
+        self._pool.submit(_forget, document)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
