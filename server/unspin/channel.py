@@ -167,7 +167,8 @@ class DocumentChannel:
         best = np.where(a.mask, context, -np.inf).max(axis=1)
         hopeful = best + a.prior > HOPELESS
         self._own = np.zeros(context.shape)
-        self._spun, self._kept, self._choice = np.zeros(len(a.words)), np.zeros(len(a.words)), np.zeros(len(a.pair_keys))
+        self._spun, self._kept = np.zeros(len(a.words)), np.zeros(len(a.words))
+        self._choice = np.zeros(len(a.pair_keys))
         self.rate = max(MIN_RATE, p.rate_prior_a / (p.rate_prior_a + p.rate_prior_b))
         self.class_rates = np.full(N_CLASSES, self.rate)
         for _ in range(p.em_iterations):

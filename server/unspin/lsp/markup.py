@@ -67,7 +67,8 @@ for _lang in ("c", "cpp", "csharp", "java", "javascript", "typescript", "javascr
     _SOURCE_PROSE[_lang] = [*_SLASH_COMMENTS, r"`(?:[^`\\]|\\.)*`", *_STRINGS]
 
 _FLAGS = re.MULTILINE | re.DOTALL
-_COMPILED = {k: re.compile("|".join(f"(?:{p})" for p in v), _FLAGS) for k, v in {**_MARKUP_SKIP, **_SOURCE_PROSE}.items()}
+_COMPILED = {k: re.compile("|".join(f"(?:{p})" for p in v), _FLAGS)
+             for k, v in {**_MARKUP_SKIP, **_SOURCE_PROSE}.items()}
 _MARKER = re.compile(r"unspin:\s*(disable|enable|ignore-next-line)\b")
 _CODE_ESCAPES = re.compile(r"\\[nrt]|%[sd]|\{\w*\}")
 
