@@ -42,14 +42,14 @@ HOPELESS = -3.0  # log10: a slot whose best candidate scores below this cannot b
 
 @dataclass(frozen=True)
 class ChannelParams:
-    lm_weight: float = 1.0
+    lm_weight: float = 0.9
     # Share of a candidate's unigram advantage over the observed word that is discounted: a trigram
     # model backs off to unigrams around rare words, which would otherwise flag every rare word.
     frequency_discount: float = 0.3
     rate_prior_a: float = 0.5
     rate_prior_b: float = 20.0
-    form_strength: float = 2.0  # pseudo-counts tying a word's own spin rate to the document's
-    choice_strength: float = 1.0  # pseudo-counts tying a word's replacement to the thesaurus
+    form_strength: float = 16.0  # pseudo-counts tying a word's own spin rate to the document's
+    choice_strength: float = 2.0  # pseudo-counts tying a word's replacement to the thesaurus
     class_strength: float = 20.0  # pseudo-counts tying a form class's spin rate to the document's
     em_iterations: int = 4
 
