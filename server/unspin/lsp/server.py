@@ -28,7 +28,8 @@ SETTLE_DELAY = 1.0  # seconds without edits before the document-wide channel is 
 
 class UnspinServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("unspin-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__("unspin-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                         converter_factory=diag.converter)
         self.settings = Settings()
         self.worker = shared_worker()
         self.states: dict[str, DocumentState] = {}
@@ -119,8 +120,7 @@ class UnspinServer(LanguageServer):
 
     def diagnostics(self, state: DocumentState) -> list[types.Diagnostic]:
         assert state.positions is not None
-        severity = self.settings.diagnostic_severity
-        return [diag.diagnostic(f, state.positions, severity) for f in state.findings]
+        return state.published.build(state.findings, state.positions, self.settings.diagnostic_severity)
 
     def publish(self, state: DocumentState) -> None:
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..findings import Finding
+from .diagnostics import DiagnosticCache
 from .positions import PositionMap
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*\n")
@@ -20,6 +21,7 @@ class DocumentState:
     findings: list[Finding] = field(default_factory=list)  # less what the user allowed or ignored
     positions: PositionMap | None = None
     ignored: set[str] = field(default_factory=set)
+    published: DiagnosticCache = field(default_factory=DiagnosticCache)
 
     def at(self, offset: int) -> list[Finding]:
         return [f for f in self.findings if f.start <= offset <= f.end]
