@@ -1,6 +1,5 @@
 from lsprotocol import types
 from pygls.protocol import default_converter
-
 from unspin.findings import Finding, Suggestion
 from unspin.lsp import diagnostics as diag
 from unspin.lsp.positions import PositionMap

@@ -52,8 +52,9 @@ def test_other_configs_start_unspin_lsp(path):
 def test_vsix_builds(tmp_path):
     work = tmp_path / "vscode"
     shutil.copytree(CONFIGS / "vscode", work)
-    r = subprocess.run("npm install --no-audit --no-fund -q && npx --yes @vscode/vsce package --allow-missing-repository"
-                       " -o unspin.vsix", shell=True, cwd=work, capture_output=True, text=True, timeout=600)
+    r = subprocess.run("npm install --no-audit --no-fund -q && npx --yes @vscode/vsce package "
+                       "--allow-missing-repository -o unspin.vsix",
+                       shell=True, cwd=work, capture_output=True, text=True, timeout=600)
     if r.returncode != 0 and "ENOTFOUND" in r.stderr + r.stdout:
         pytest.skip("npm registry unreachable")
     assert r.returncode == 0, r.stderr[-2000:]
