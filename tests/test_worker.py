@@ -43,3 +43,29 @@ def test_cancelled_analysis_stops_and_leaves_the_engine_consistent(engine):
     with pytest.raises(Cancelled):
         engine.analyze(text, document="cancel-test", cancelled=lambda: True)
     assert engine.analyze(text, document="cancel-test") == engine.analyze(text)
+
+
+async def test_interrupt_abandons_a_long_analysis_and_the_worker_goes_on():
+    import asyncio
+    import random
+    import time
+
+    from unspin.lexicon import shared_lexicon
+    from unspin.lsp.worker import AnalysisWorker
+
+    words = [w for w in shared_lexicon().observed_lemmas() if w.isalpha()]
+    rng = random.Random(7)
+    text = "\n".join(" ".join(rng.choices(words, k=15)) + "." for _ in range(3000))  # minutes of analysis
+    worker = AnalysisWorker()
+    try:
+        assert (await worker.analyze("A warm up.", 0.5, "w", False)) is not None
+        long = asyncio.ensure_future(worker.analyze(text, 0.5, "long", False))
+        await asyncio.sleep(0.5)
+        started = time.monotonic()
+        worker.interrupt()
+        assert await asyncio.wait_for(long, 30) is None
+        assert time.monotonic() - started < 5
+        _, findings = await worker.analyze("Officials said helium volition not attend.", 0.5, "short", False)
+        assert any(f.text == "helium" for f in findings)
+    finally:
+        worker.shutdown()

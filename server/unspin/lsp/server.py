@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcContentModified
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
@@ -216,7 +217,10 @@ def did_close(ls: UnspinServer, params: types.DidCloseTextDocumentParams) -> Non
                 types.DiagnosticOptions(identifier="unspin", inter_file_dependencies=False,
                                         workspace_diagnostics=False))
 async def pull_diagnostics(ls: UnspinServer, params: types.DocumentDiagnosticParams):
-    state = await ls.analyze(params.text_document.uri)
+    uri = params.text_document.uri
+    state = await ls.analyze(uri)
+    if state is None and uri in ls.states:  # edited while it was analysed: the client asks again
+        raise JsonRpcContentModified(f"{uri} changed during analysis")
     items = ls.diagnostics(state) if state is not None else []
     return types.RelatedFullDocumentDiagnosticReport(items=items)
 

@@ -82,19 +82,14 @@ def _init(generation) -> None:
 
 def _analyze(text: str, threshold: float, document: str, refit: bool, generation: int,
              base: int | None) -> Delta | None:
-    """Runs in the worker; the engine is imported there only, keeping the server process light.
-    None when the request's generation passed before the analysis finished."""
-    global _engine
-    from ..engine import Cancelled, Engine
-
-    if _engine is None:
-        _engine = Engine()
+    """Runs in the worker.  None when the request's generation passed before the analysis finished."""
+    from ..engine import Cancelled
 
     def cancelled() -> bool:
         return _generation is not None and _generation.value != generation
 
     try:
-        findings = _engine.analyze(text, threshold, document, refit, cancelled)
+        findings = _the_engine().analyze(text, threshold, document, refit, cancelled)
     except Cancelled:
         return None
     result = next(_ids)
@@ -114,8 +109,19 @@ def _forget(document: str) -> None:
         _engine.forget(document)
 
 
+def _the_engine() -> Engine:
+    """The worker's engine; it is imported here only, keeping the server process light."""
+    global _engine
+    if _engine is None:
+        from ..engine import Engine
+
+        _engine = Engine()
+    return _engine
+
+
 def _warm_up() -> None:
-    _analyze("Warm up.", 1.0, "", True, 0, None)
+    """Load the models and tables (not cancellable: every later request needs them)."""
+    _the_engine().analyze("Warm up.", 1.0)
 
 
 class AnalysisWorker:
