@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import math
 import os
-import threading
-from functools import cache
 
 from .lexicon import Lexicon, shared_lexicon
+from .loaded_once import loaded_once
 
 _LOG10_BASE = math.log10(1.0001)  # pocketsphinx scores are log base 1.0001
 _ZERO = -536870912
@@ -74,15 +73,8 @@ class LanguageModel:
         return v
 
 
-_lock = threading.Lock()
-
-
-@cache
-def _load() -> LanguageModel:
+def _load_model() -> LanguageModel:
     return LanguageModel(shared_lexicon())
 
 
-def shared_model() -> LanguageModel:
-    """The process-wide model, loaded on first use."""
-    with _lock:
-        return _load()
+shared_model = loaded_once(_load_model)

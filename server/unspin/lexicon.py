@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import sys
-import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
 
+from .loaded_once import loaded_once
 from .sorted_table import SortedTable
 
 RELATION_NAMES = {
@@ -73,15 +72,4 @@ class Lexicon:
         return self.zipf(word) - 9.0
 
 
-_lock = threading.Lock()
-
-
-@cache
-def _load() -> Lexicon:
-    return Lexicon()
-
-
-def shared_lexicon() -> Lexicon:
-    """The process-wide lexicon, loaded on first use."""
-    with _lock:
-        return _load()
+shared_lexicon = loaded_once(Lexicon)

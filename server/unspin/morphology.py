@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import sys
-import threading
-from functools import cache, lru_cache
+from functools import lru_cache
 
+from .loaded_once import loaded_once
 from .sorted_table import SortedTable
 
 Analysis = tuple[str, str, str]  # (thesaurus lemma, WordNet pos, Penn tag)
@@ -35,15 +35,4 @@ class Morphology:
         return dict(cell.split(":", 1) for row in self._inflections.rows(lemma) for cell in row)
 
 
-_lock = threading.Lock()
-
-
-@cache
-def _load() -> Morphology:
-    return Morphology()
-
-
-def shared_morphology() -> Morphology:
-    """The process-wide tables, loaded on first use."""
-    with _lock:
-        return _load()
+shared_morphology = loaded_once(Morphology)
