@@ -62,7 +62,10 @@ async def test_interrupt_abandons_a_long_analysis_and_the_worker_goes_on():
         long = asyncio.ensure_future(worker.analyze(text, 0.5, "long", False))
         await asyncio.sleep(0.5)
         started = time.monotonic()
-        worker.interrupt()
+        worker.interrupt("elsewhere")
+        await asyncio.sleep(0.3)
+        assert not long.done()  # an edit to another document does not cancel it
+        worker.interrupt("long")
         assert await asyncio.wait_for(long, 30) is None
         assert time.monotonic() - started < 5
         _, findings = await worker.analyze("Officials said helium volition not attend.", 0.5, "short", False)

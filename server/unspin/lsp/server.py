@@ -98,7 +98,7 @@ class UnspinServer(LanguageServer):
                 view = prose_view(text, language)
                 base = (state.result, state.raw_findings) if state.result is not None else None
                 while (got := await self.worker.analyze(view, self.settings.threshold, uri, refit, base)) is None:
-                    if self._changed(uri, version, text):  # interrupted for this document's sake
+                    if self._changed(uri, version, text):
                         return None
                 result, findings = got
         if self._changed(uri, version, text):
@@ -193,7 +193,7 @@ def did_open(ls: UnspinServer, params: types.DidOpenTextDocumentParams) -> None:
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: UnspinServer, params: types.DidChangeTextDocumentParams) -> None:
-    ls.worker.interrupt()  # whatever runs now is for an older text, or can wait for this edit
+    ls.worker.interrupt(params.text_document.uri)  # what runs for this document is for an older text
     ls.schedule(params.text_document.uri)
 
 

@@ -9,15 +9,17 @@ Two things keep an edit cheap on a big, densely flagged document:
 * **Deltas.**  The worker remembers the findings it last sent for each document and answers
   with what changed: how many leading findings are the same, how many trailing ones are the
   same once shifted by the change in length, and the new ones between.
-* **Cancellation.**  Every request carries the generation counter's value when it was sent; the
-  server bumps the shared counter when a document changes, and the worker abandons a run whose
-  generation has passed (a refit of a whole document must not delay the next keystroke).
+* **Cancellation.**  Every request carries its document's generation when it was sent; the
+  server bumps the document's counter (in an array shared with the worker) when the document
+  changes, and the worker abandons a run whose generation has passed: a refit of a whole document
+  must not delay the next keystroke, and an edit elsewhere must not cancel it.
 """
 from __future__ import annotations
 
 import asyncio
 import itertools
 import multiprocessing
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -68,16 +70,22 @@ def apply(base: list[Finding], delta: Delta) -> list[Finding]:
 
 
 _engine: Engine | None = None
-_generation = None  # multiprocessing.Value shared with the server
+_generations = None  # multiprocessing.Array shared with the server: a counter per document slot
+_SLOTS = 256
 # document -> result id -> (findings, length of the text analysed): the newest result, and the one it
 # was sent against (the server still holds that one if it found the newest stale on arrival)
 _results: dict[str, dict[int, tuple[list[Finding], int]]] = {}
 _ids = itertools.count(1)
 
 
-def _init(generation) -> None:
-    global _generation
-    _generation = generation
+def _init(generations) -> None:
+    global _generations
+    _generations = generations
+
+
+def _slot(document: str) -> int:
+    """The document's counter; documents that share one only cancel each other needlessly."""
+    return zlib.crc32(document.encode("utf-8")) % _SLOTS
 
 
 def _analyze(text: str, threshold: float, document: str, refit: bool, generation: int,
@@ -85,8 +93,10 @@ def _analyze(text: str, threshold: float, document: str, refit: bool, generation
     """Runs in the worker.  None when the request's generation passed before the analysis finished."""
     from ..engine import Cancelled
 
+    slot = _slot(document)
+
     def cancelled() -> bool:
-        return _generation is not None and _generation.value != generation
+        return _generations is not None and _generations[slot] != generation
 
     try:
         findings = _the_engine().analyze(text, threshold, document, refit, cancelled)
@@ -127,13 +137,13 @@ def _warm_up() -> None:
 class AnalysisWorker:
     def __init__(self) -> None:
         self._context = multiprocessing.get_context("spawn")
-        self._generation = self._context.Value("q", 0, lock=False)
+        self._generations = self._context.Array("q", _SLOTS, lock=False)
         self._pool = self._new_pool()
         self._warm = False
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init,
-                                   initargs=(self._generation,))
+                                   initargs=(self._generations,))
 
     def warm_up(self) -> None:
         """Start the process and load the models now, before the first document arrives."""
@@ -141,16 +151,16 @@ class AnalysisWorker:
             self._warm = True
             self._pool.submit(_warm_up)
 
-    def interrupt(self) -> None:
-        """Abandon the analyses sent so far (their callers get None)."""
-        self._generation.value += 1
+    def interrupt(self, document: str) -> None:
+        """Abandon the analyses of ``document`` sent so far (their callers get None)."""
+        self._generations[_slot(document)] += 1
 
     async def analyze(self, text: str, threshold: float, document: str, refit: bool,
                       base: tuple[int, list[Finding]] | None = None) -> tuple[int, list[Finding]] | None:
         """(result id, findings), or None if ``interrupt`` was called meanwhile.  ``base`` is an earlier
         result of this worker for the same document, so that only the difference travels back."""
         loop = asyncio.get_running_loop()
-        args = (text, threshold, document, refit, self._generation.value, base[0] if base else None)
+        args = (text, threshold, document, refit, self._generations[_slot(document)], base[0] if base else None)
         try:
             delta = await loop.run_in_executor(self._pool, _analyze, *args)
         except BrokenProcessPool:  # the worker died (killed, out of memory): start a new one, try once more
