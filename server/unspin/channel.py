@@ -1,6 +1,6 @@
 """The document-level spinner channel, fitted by EM on one document.
 
-Three things about spinners are modelled here rather than in per-word rules:
+Four things about spinners are modelled here rather than in per-word rules:
 
 * **Clean documents have no spin.**  Before any word is judged, the whole
   document is weighed: does a spinner with a typical spin rate explain it
@@ -120,7 +120,6 @@ class _Arrays:
 def pair_key(cand, obs):
     """One int64 for a (candidate id, observed id) pair; works on arrays and on ints."""
     return cand * (1 << 32) + obs
-
 
 
 def spin_log_likelihood(evidence: list[tuple[Slot, Sequence[float]]]) -> float:

@@ -240,7 +240,7 @@ class Engine:
         if got is None:
             scale = fitted.channel.doc_probability
             got = fitted.findings[key] = [
-                self._finding(post, token, 0, post.spun * scale)
+                self._finding(post, token, post.spun * scale)
                 for post, token in zip(self._decode(fitted, sent), sent.tokens)
                 if post is not None and post.spun * scale >= threshold]
         return got
@@ -274,16 +274,16 @@ class Engine:
         if len(cache) > limit:
             cache.popitem(last=False)
 
-    def _finding(self, post: SlotPosterior, token: Token, offset: int, confidence: float) -> Finding:
+    def _finding(self, post: SlotPosterior, token: Token, confidence: float) -> Finding:
+        """The finding for ``token``, offsets relative to its chunk."""
         suggestions = []
-        for cand, p in post.ranked[: self.settings.max_suggestions]:
+        for cand, p in post.ranked:
             relation = _relation_text(cand.observed_lemma, cand.relation, cand.lemma, cand.pos)
             suggestions.append(Suggestion(match_case(token.text, cand.word), p, relation))
         best = post.ranked[0][0].word if post.ranked else None
         evidence_text = (f"the surrounding words make '{best}' {10 ** post.context_gain:,.0f} times likelier "
                          f"than '{token.text.lower()}' under the trigram model") if best else ""
-        return Finding(offset + token.start, offset + token.end, token.text, confidence, tuple(suggestions),
-                       evidence_text)
+        return Finding(token.start, token.end, token.text, confidence, tuple(suggestions), evidence_text)
 
 
 @lru_cache(maxsize=50_000)

@@ -55,6 +55,16 @@ class UnspinServer(LanguageServer):
             self._last_change[uri] = now
         self._pending[uri] = asyncio.get_running_loop().create_task(self._analyze_later(uri, delay))
 
+    def close(self, uri: str) -> None:
+        """Stop everything pending or running for ``uri`` and drop what is kept for it."""
+        task = self._pending.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        self.states.pop(uri, None)
+        self._last_change.pop(uri, None)
+        self.worker.interrupt(uri)
+        self.worker.forget(uri)
+
     async def _analyze_later(self, uri: str, delay: float) -> None:
         """Analyse and publish; once edits pause, settle on a result fitted afresh to the whole document."""
         try:
@@ -204,13 +214,8 @@ def did_save(ls: UnspinServer, params: types.DidSaveTextDocumentParams) -> None:
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: UnspinServer, params: types.DidCloseTextDocumentParams) -> None:
-    uri = params.text_document.uri
-    task = ls._pending.pop(uri, None)
-    if task is not None:
-        task.cancel()
-    ls.states.pop(uri, None)
-    ls.worker.forget(uri)
-    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    ls.close(params.text_document.uri)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
 
 @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC,
