@@ -55,7 +55,8 @@ def diff(old: list[Finding], new: list[Finding], shift: int) -> tuple[int, int]:
     while suffix < room:
         a, b = old[-1 - suffix], new[-1 - suffix]
         if not (a.start + shift == b.start and a.end + shift == b.end and a.confidence == b.confidence
-                and a.text == b.text and a.suggestions == b.suggestions and a.evidence == b.evidence):
+                and a.text == b.text and a.suggestions == b.suggestions and a.evidence == b.evidence
+                and a.kind == b.kind):
             break
         suffix += 1
     return prefix, suffix
