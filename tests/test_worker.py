@@ -45,7 +45,7 @@ def test_cancelled_analysis_stops_and_leaves_the_engine_consistent(engine):
     assert engine.analyze(text, document="cancel-test") == engine.analyze(text)
 
 
-async def test_interrupt_abandons_a_long_analysis_and_the_worker_goes_on():
+async def test_an_edit_preempts_a_long_analysis_of_another_document():
     import asyncio
     import random
     import time
@@ -64,11 +64,34 @@ async def test_interrupt_abandons_a_long_analysis_and_the_worker_goes_on():
         started = time.monotonic()
         worker.interrupt("elsewhere")
         await asyncio.sleep(0.3)
-        assert not long.done()  # an edit to another document does not cancel it
-        worker.interrupt("long")
-        assert await asyncio.wait_for(long, 30) is None
+        assert not long.done()  # interrupting another document does not cancel it
+        worker.preempt("short")  # an edit to "short": what runs for "long" makes way
+        _, findings = await asyncio.wait_for(
+            worker.analyze("Officials said helium volition not attend.", 0.5, "short", False), 30)
         assert time.monotonic() - started < 5
-        _, findings = await worker.analyze("Officials said helium volition not attend.", 0.5, "short", False)
         assert any(f.text == "helium" for f in findings)
+        assert long.done() and long.result() is None
     finally:
         worker.shutdown()
+
+
+async def test_turns_serve_urgent_requests_first_and_survive_cancelled_waiters():
+    import asyncio
+
+    from unspin.lsp.worker import _Turns
+
+    turns, served = _Turns(), []
+
+    async def ask(name: str, urgency: int) -> None:
+        await turns.acquire(urgency)
+        served.append(name)
+        await asyncio.sleep(0.01)
+        turns.release()
+
+    await turns.acquire(0)  # a request is in the process
+    waiting = [asyncio.ensure_future(ask(n, u)) for n, u in [("refit", 1), ("gone", 0), ("edit", 0)]]
+    await asyncio.sleep(0.01)
+    waiting[1].cancel()  # its caller went away while it waited
+    turns.release()
+    await asyncio.gather(waiting[0], waiting[2])
+    assert served == ["edit", "refit"]

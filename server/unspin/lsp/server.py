@@ -55,6 +55,12 @@ class UnspinServer(LanguageServer):
             self._last_change[uri] = now
         self._pending[uri] = asyncio.get_running_loop().create_task(self._analyze_later(uri, delay))
 
+    def edited(self, uri: str) -> None:
+        """An edit comes first: stop what runs for the document's older text or for another document
+        (the worker is one process; a long document can keep it busy for many seconds)."""
+        self.worker.preempt(uri)
+        self.schedule(uri)
+
     def close(self, uri: str) -> None:
         """Stop everything pending or running for ``uri`` and drop what is kept for it."""
         task = self._pending.pop(uri, None)
@@ -86,7 +92,8 @@ class UnspinServer(LanguageServer):
     async def analyze(self, uri: str, refit: bool = False) -> DocumentState | None:
         """Fresh state for the document's current version, or None if it changed meanwhile or is closed.
 
-        The engine keeps an edited document's channel while edits are small; ``refit`` fits it afresh.
+        The engine keeps an edited document's channel while edits are small; ``refit`` fits it afresh,
+        unless an edit interrupts it (None then, even for this unchanged document).
         """
         try:
             doc = self.workspace.get_text_document(uri)
@@ -107,9 +114,12 @@ class UnspinServer(LanguageServer):
             else:
                 view = prose_view(text, language)
                 base = (state.result, state.raw_findings) if state.result is not None else None
-                while (got := await self.worker.analyze(view, self.settings.threshold, uri, refit, base)) is None:
-                    if self._changed(uri, version, text):
+                urgent = not refit
+                while (got := await self.worker.analyze(view, self.settings.threshold, uri, refit, base,
+                                                        urgent)) is None:
+                    if refit or self._changed(uri, version, text):
                         return None
+                    urgent = False  # preempted by an edit elsewhere: ask again behind it
                 result, findings = got
         if self._changed(uri, version, text):
             return None
@@ -203,8 +213,7 @@ def did_open(ls: UnspinServer, params: types.DidOpenTextDocumentParams) -> None:
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: UnspinServer, params: types.DidChangeTextDocumentParams) -> None:
-    ls.worker.interrupt(params.text_document.uri)  # what runs for this document is for an older text
-    ls.schedule(params.text_document.uri)
+    ls.edited(params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)

@@ -13,10 +13,14 @@ Two things keep an edit cheap on a big, densely flagged document:
   server bumps the document's counter (in an array shared with the worker) when the document
   changes, and the worker abandons a run whose generation has passed: a refit of a whole document
   must not delay the next keystroke, and an edit elsewhere must not cancel it.
+
+One request is in the process at a time, the urgent ones first; an edit preempts whatever runs
+for another document, which is then asked again behind it.
 """
 from __future__ import annotations
 
 import asyncio
+import heapq
 import itertools
 import multiprocessing
 import zlib
@@ -135,12 +139,46 @@ def _warm_up() -> None:
     _the_engine().analyze("Warm up.", 1.0)
 
 
+class _Turns:
+    """Who may send the worker process a request next: one at a time, the most urgent first, then in
+    order of asking."""
+
+    def __init__(self) -> None:
+        self._busy = False
+        self._waiting: list[tuple[int, int, asyncio.Future]] = []
+        self._order = itertools.count()
+
+    async def acquire(self, urgency: int) -> None:
+        """Wait for the turn; lower ``urgency`` goes first."""
+        if not self._busy and not self._waiting:
+            self._busy = True
+            return
+        turn = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (urgency, next(self._order), turn))
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():  # handed the turn just as the caller was cancelled
+                self.release()
+            raise
+
+    def release(self) -> None:
+        while self._waiting:
+            _, _, turn = heapq.heappop(self._waiting)
+            if not turn.done():
+                turn.set_result(None)  # handed over: still busy
+                return
+        self._busy = False
+
+
 class AnalysisWorker:
     def __init__(self) -> None:
         self._context = multiprocessing.get_context("spawn")
         self._generations = self._context.Array("q", _SLOTS, lock=False)
         self._pool = self._new_pool()
         self._warm = False
+        self._turns = _Turns()
+        self._running: str | None = None  # the document whose request is in the process
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init,
@@ -156,17 +194,31 @@ class AnalysisWorker:
         """Abandon the analyses of ``document`` sent so far (their callers get None)."""
         self._generations[_slot(document)] += 1
 
+    def preempt(self, document: str) -> None:
+        """``document`` was edited: abandon its analyses of older text, and what runs for another."""
+        self.interrupt(document)
+        if self._running is not None and self._running != document:
+            self.interrupt(self._running)
+
     async def analyze(self, text: str, threshold: float, document: str, refit: bool,
-                      base: tuple[int, list[Finding]] | None = None) -> tuple[int, list[Finding]] | None:
+                      base: tuple[int, list[Finding]] | None = None,
+                      urgent: bool = True) -> tuple[int, list[Finding]] | None:
         """(result id, findings), or None if ``interrupt`` was called meanwhile.  ``base`` is an earlier
-        result of this worker for the same document, so that only the difference travels back."""
+        result of this worker for the same document, so that only the difference travels back;
+        requests that are not ``urgent`` wait for the urgent ones."""
         loop = asyncio.get_running_loop()
-        args = (text, threshold, document, refit, self._generations[_slot(document)], base[0] if base else None)
+        await self._turns.acquire(0 if urgent else 1)
+        self._running = document
         try:
-            delta = await loop.run_in_executor(self._pool, _analyze, *args)
-        except BrokenProcessPool:  # the worker died (killed, out of memory): start a new one, try once more
-            self._pool = self._new_pool()
-            delta = await loop.run_in_executor(self._pool, _analyze, *args[:-1], None)
+            args = (text, threshold, document, refit, self._generations[_slot(document)], base[0] if base else None)
+            try:
+                delta = await loop.run_in_executor(self._pool, _analyze, *args)
+            except BrokenProcessPool:  # the worker died (killed, out of memory): start a new one, try once more
+                self._pool = self._new_pool()
+                delta = await loop.run_in_executor(self._pool, _analyze, *args[:-1], None)
+        finally:
+            self._running = None
+            self._turns.release()
         if delta is None:
             return None
         return delta.result, apply(base[1] if base else [], delta)
