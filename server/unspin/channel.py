@@ -23,7 +23,7 @@ Four things about spinners are modelled here rather than in per-word rules:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,7 +90,7 @@ class _Arrays:
 
     @classmethod
     def build(cls, evidence: list[tuple[Slot, Sequence[float]]], form_counts: dict[str, int],
-              params: ChannelParams) -> "_Arrays":
+              params: ChannelParams, poll: Callable[[], None]) -> "_Arrays":
         n, k = len(evidence), max(len(s.candidates) for s, _ in evidence)
         gain, log_q, gap = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
         mask = np.zeros((n, k), dtype=bool)
@@ -99,6 +99,8 @@ class _Arrays:
         cls_obs, cls_cand = np.zeros(n, dtype=np.int8), np.zeros((n, k), dtype=np.int8)
         words: dict[str, int] = {}
         for i, (slot, gains) in enumerate(evidence):
+            if i % _BLOCK == 0:
+                poll()
             obs[i] = words.setdefault(slot.observed, len(words))
             prior[i] = slot.log_prior
             cls_obs[i] = form_class(slot.capitalized, slot.inflected)
@@ -155,11 +157,13 @@ class DocumentChannel:
         self._spun = self._kept = self._choice = np.zeros(0)
         self._final: tuple[np.ndarray, np.ndarray] | None = None
 
-    def fit(self, evidence: list[tuple[Slot, Sequence[float]]], form_counts: dict[str, int]) -> "DocumentChannel":
+    def fit(self, evidence: list[tuple[Slot, Sequence[float]]], form_counts: dict[str, int],
+            poll: Callable[[], None] = lambda: None) -> "DocumentChannel":
+        """EM on the document's slots.  ``poll`` is called now and then; it may raise to abandon the fit."""
         p = self.params
         if not evidence:
             return self
-        a = _Arrays.build(evidence, form_counts, p)
+        a = _Arrays.build(evidence, form_counts, p, poll)
         self._rows = {id(slot): i for i, (slot, _) in enumerate(evidence)}
         self._words, self._pair_keys = a.words, a.pair_keys
         context = a.context
@@ -171,6 +175,7 @@ class DocumentChannel:
         self.rate = max(MIN_RATE, p.rate_prior_a / (p.rate_prior_a + p.rate_prior_b))
         self.class_rates = np.full(N_CLASSES, self.rate)
         for _ in range(p.em_iterations):
+            poll()
             spun_p, probs = self._estep(a, context)
             spun_p, probs = np.where(hopeful, spun_p, 0.0), np.where(hopeful[:, None], probs, 0.0)
             m = a.mask

@@ -264,7 +264,7 @@ class Engine:
         if channel.doc_probability >= MIN_DOC_PROBABILITY:
             evidence = [(slot, gains) for sent in sentences
                         for slot, gains in zip(sent.slots, self._observed_gains(sent))]
-            channel.fit(evidence, Counter(w for sent in sentences for w in sent.words))
+            channel.fit(evidence, Counter(w for sent in sentences for w in sent.words), lambda: _poll(check))
         return channel
 
     @staticmethod

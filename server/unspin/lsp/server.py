@@ -208,6 +208,7 @@ async def did_change_configuration(ls: UnspinServer, params: types.DidChangeConf
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: UnspinServer, params: types.DidOpenTextDocumentParams) -> None:
     ls.states[params.text_document.uri] = DocumentState(params.text_document.uri)
+    ls.worker.preempt(params.text_document.uri)  # the document the user just opened comes first
     ls.schedule(params.text_document.uri, 0)
 
 
