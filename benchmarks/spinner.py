@@ -34,11 +34,9 @@ _KEEP = {"the", "a", "an", "of"}
 
 def forward_table() -> dict[str, list[tuple[str, str, float, str]]]:
     """original lemma -> [(neighbour lemma, pos, q, relation)]."""
-    lex = shared_lexicon()
     table: dict[str, list[tuple[str, str, float, str]]] = defaultdict(list)
-    for observed in lex.observed_lemmas():
-        for e in lex.originals(observed):
-            table[e.original].append((observed, e.pos, 10 ** e.log_q, e.relation))
+    for observed, pos, original, relation, log_q in shared_lexicon().links():
+        table[original].append((observed, pos, 10 ** log_q, relation))
     return table
 
 

@@ -14,4 +14,4 @@ def test_lookup_finds_every_key_and_only_its_rows():
     for missing in ["", "0", "a-a", "w00000x", "w99999", "zzz", "\uffff"]:
         assert table.rows(missing) == []
     assert table.rows("w00002", fields=1) == [["p0"], ["p1"], ["p2"]]
-    assert list(table.keys()) == words
+    assert sorted({key for key, _ in table.items()}) == words

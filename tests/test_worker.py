@@ -53,7 +53,7 @@ async def test_an_edit_preempts_a_long_analysis_of_another_document():
     from unspin.lexicon import shared_lexicon
     from unspin.lsp.worker import AnalysisWorker
 
-    words = [w for w in shared_lexicon().observed_lemmas() if w.isalpha()]
+    words = sorted({observed for observed, *_ in shared_lexicon().links() if observed.isalpha()})
     rng = random.Random(7)
     text = "\n".join(" ".join(rng.choices(words, k=15)) + "." for _ in range(3000))  # minutes of analysis
     worker = AnalysisWorker()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .loaded_once import loaded_once
@@ -62,8 +63,14 @@ class Lexicon:
                 self._parsed.popitem(last=False)
         return got
 
-    def observed_lemmas(self) -> list[str]:
-        return list(self._reverse.keys())
+    def links(self) -> Iterator[tuple[str, str, str, str, float]]:
+        """Every (observed, pos, original, relation, log10 q) of the table, all cells of every row: a
+        full scan, for tools such as the benchmarks' spinner."""
+        for observed, rest in self._reverse.items():
+            pos, *cells = rest.split("\t")
+            for cell in cells:
+                orig, rel, lq = cell.rsplit(":", 2)
+                yield observed, pos, orig, rel, float(lq)
 
     def zipf(self, word: str) -> float:
         return self._zipf.get(word, _FLOOR_ZIPF)

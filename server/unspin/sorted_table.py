@@ -67,11 +67,3 @@ class SortedTable:
         for line in self._blob.decode("utf-8").splitlines():
             key, _, rest = line.partition("\t")
             yield key, rest
-
-    def keys(self) -> Iterator[str]:
-        """Every distinct key, in order."""
-        last = None
-        for key, _ in self.items():
-            if key != last:
-                last = key
-                yield key
