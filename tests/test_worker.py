@@ -2,7 +2,7 @@
 import pytest
 from unspin.engine import Cancelled
 from unspin.findings import Finding, Suggestion
-from unspin.lsp.worker import Delta, apply, diff
+from unspin.lsp.delta import Delta, apply, diff
 
 
 def _finding(start: int, word: str = "helium", best: str = "he", confidence: float = 0.9) -> Finding:

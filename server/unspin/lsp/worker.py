@@ -7,8 +7,7 @@ loop only sends text and receives findings.
 Two things keep an edit cheap on a big, densely flagged document:
 
 * **Deltas.**  The worker remembers the findings it last sent for each document and answers
-  with what changed: how many leading findings are the same, how many trailing ones are the
-  same once shifted by the change in length, and the new ones between.
+  with what changed (``delta.py``).
 * **Cancellation.**  Every request carries its document's generation when it was sent; the
   server bumps the document's counter (in an array shared with the worker) when the document
   changes, and the worker abandons a run whose generation has passed: a refit of a whole document
@@ -26,52 +25,13 @@ import multiprocessing
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
+from .delta import Delta, apply, diff
 
 if TYPE_CHECKING:
     from ..engine import Engine
-
-
-@dataclass(frozen=True, slots=True)
-class Delta:
-    """``findings`` of result ``result`` as a change to the base result the request named."""
-
-    result: int
-    base: int | None  # None: ``middle`` is the whole list
-    prefix: int  # leading findings of the base kept as they are
-    suffix: int  # trailing findings of the base kept, shifted by ``shift``
-    shift: int
-    middle: tuple[Finding, ...]
-
-
-def diff(old: list[Finding], new: list[Finding], shift: int) -> tuple[int, int]:
-    """(prefix, suffix): how many leading findings ``new`` shares with ``old``, and how many trailing
-    ones it shares once those of ``old`` move by ``shift`` code points."""
-    prefix = 0
-    for a, b in zip(old, new):
-        if a != b:
-            break
-        prefix += 1
-    suffix, room = 0, min(len(old), len(new)) - prefix
-    while suffix < room:
-        a, b = old[-1 - suffix], new[-1 - suffix]
-        if not (a.start + shift == b.start and a.end + shift == b.end and a.confidence == b.confidence
-                and a.text == b.text and a.suggestions == b.suggestions and a.evidence == b.evidence
-                and a.kind == b.kind):
-            break
-        suffix += 1
-    return prefix, suffix
-
-
-def apply(base: list[Finding], delta: Delta) -> list[Finding]:
-    if delta.base is None:
-        return list(delta.middle)
-    tail = base[len(base) - delta.suffix:] if delta.suffix else []
-    shifted = [f.shifted(delta.shift) for f in tail] if delta.shift else tail
-    return base[: delta.prefix] + list(delta.middle) + shifted
 
 
 _engine: Engine | None = None
