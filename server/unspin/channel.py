@@ -53,6 +53,11 @@ class ChannelParams:
     class_strength: float = 20.0  # pseudo-counts tying a form class's spin rate to the document's
     em_iterations: int = 4
 
+    def context(self, gain, unigram_gap):
+        """Weighted LM gain of a candidate, less the discounted part of its unigram advantage over the
+        observed word; on numbers and on arrays alike."""
+        return self.lm_weight * gain - self.frequency_discount * unigram_gap
+
 
 N_CLASSES = 4
 MIN_CLASS_RATE = 0.005
@@ -114,7 +119,7 @@ class _Arrays:
                 cand[i, j] = words.setdefault(c.word, len(words))
         pair_keys, pair = np.unique(pair_key(cand.astype(np.int64), obs[:, None]), return_inverse=True)
         counts = np.array([form_counts.get(w, 0) for w in words], dtype=float)
-        context = params.lm_weight * gain - params.frequency_discount * gap
+        context = params.context(gain, gap)
         return cls(context, log_q, prior, mask, cand, pair.reshape(n, k).astype(np.int32), obs, cls_obs, cls_cand,
                    counts, words, pair_keys)
 
@@ -261,7 +266,7 @@ class DocumentChannel:
             q = (strength * 10 ** c.log_q + chosen) / (strength + spun_c)
             rate = self.class_rates[form_class(slot.capitalized, c.inflected)]
             rate_c = (rate * k + spun_c) / (k + spun_c + max(0.0, stat(self._kept, w)))
-            context = p.lm_weight * g - p.frequency_discount * (c.log_unigram - slot.log_unigram)
+            context = p.context(g, c.log_unigram - slot.log_unigram)
             out.append(context + math.log10(rate_c) + math.log10(q) + slot.log_prior)
         return keep, out
 
