@@ -56,6 +56,11 @@ class CandidateGenerator:
         """
         return self._morphology.analyses(word)[0]
 
+    def lemma(self, word: str) -> str:
+        """The lemma a form belongs to ("demands" -> "demand"; "demand" itself)."""
+        inflected, analyses = self._morphology.analyses(word)
+        return analyses[0][0] if inflected and analyses else word
+
     def _candidates(self, word: str) -> tuple[Candidate, ...]:
         """Ranked by the joint prior P(original) * q(observed | original)."""
         limit = 4 * MAX_CANDIDATES

@@ -1,6 +1,6 @@
 """The document-level spinner channel, fitted by EM on one document.
 
-Four things about spinners are modelled here rather than in per-word rules:
+Five things about spinners and documents are modelled here rather than in per-word rules:
 
 * **Clean documents have no spin.**  Before any word is judged, the whole
   document is weighed: does a spinner with a typical spin rate explain it
@@ -19,11 +19,18 @@ Four things about spinners are modelled here rather than in per-word rules:
   per document with the document-wide values as Dirichlet priors.  A form
   that is spun elsewhere in the document is likely spun here too; a form
   that is plainly kept elsewhere is less likely to be an original here.
+* **A document keeps to its subject, a spinner does not.**  A cache model
+  over the lemmas the document keeps: an original whose other forms the
+  document uses ("demand" where "demands" is kept) is the likelier of the
+  candidates, and a word whose other forms the document uses ("demands"
+  beside "demanded") is likelier kept.  The candidates' share only
+  reorders them; whether a word was spun is left to the context and rates.
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,18 +52,51 @@ class ChannelParams:
     lm_weight: float = 0.9
     # Share of a candidate's unigram advantage over the observed word that is discounted: a trigram
     # model backs off to unigrams around rare words, which would otherwise flag every rare word.
-    frequency_discount: float = 0.3
+    frequency_discount: float = 0.2
     rate_prior_a: float = 0.5
     rate_prior_b: float = 20.0
     form_strength: float = 16.0  # pseudo-counts tying a word's own spin rate to the document's
     choice_strength: float = 2.0  # pseudo-counts tying a word's replacement to the thesaurus
     class_strength: float = 20.0  # pseudo-counts tying a form class's spin rate to the document's
+    topic_weight: float = 0.1  # weight of the document's own vocabulary in a word's probability
     em_iterations: int = 4
 
     def context(self, gain, unigram_gap):
         """Weighted LM gain of a candidate, less the discounted part of its unigram advantage over the
         observed word; on numbers and on arrays alike."""
         return self.lm_weight * gain - self.frequency_discount * unigram_gap
+
+    def topic(self, doc_share, log_unigram):
+        """log10 boost of an original whose lemma makes up ``doc_share`` of the document's kept words,
+        against its background frequency: the cache-model mixture ``(1 - w) P + w P_doc`` taken at
+        the unigram level, so a rare word the document is about ("demand" in a text on demands)
+        gains and a common one ("have") hardly moves."""
+        w = self.topic_weight
+        return np.log10(1.0 - w + w * doc_share / 10.0 ** log_unigram)
+
+    def kin(self, doc_share, log_unigram):
+        """log10 boost of keeping an observed word whose *other* forms make up ``doc_share`` of the
+        document's kept words ("demands" in a text that also says "demanded"): ``topic`` against no
+        kin at all, so never negative.  Its own form is left out, or a spinner's repeated
+        replacement would vouch for itself."""
+        return self.topic(doc_share, log_unigram) - math.log10(1.0 - self.topic_weight)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """How often each form and each lemma occurs in the document as it reads."""
+
+    forms: Mapping[str, int]
+    lemmas: Mapping[str, int]
+    total: int
+
+    @classmethod
+    def count(cls, words: Iterable[str], lemma: Callable[[str], str]) -> "Vocabulary":
+        forms = Counter(words)
+        lemmas: Counter[str] = Counter()
+        for form, n in forms.items():
+            lemmas[lemma(form)] += n
+        return cls(forms, lemmas, max(1, sum(forms.values())))
 
 
 N_CLASSES = 4
@@ -92,12 +132,21 @@ class _Arrays:
     counts: np.ndarray  # (words,) occurrences of each word as it reads in the document
     words: dict[str, int]
     pair_keys: np.ndarray
+    lemma_obs: np.ndarray  # (slots,) lemma id of the observed word
+    lemma_cand: np.ndarray  # lemma id of each candidate original
+    log_unigram: np.ndarray  # of each candidate original
+    log_unigram_obs: np.ndarray  # (slots,) of the observed word
+    lemma_counts: np.ndarray  # (lemmas,) occurrences of each lemma's forms in the document
+    lemmas: dict[str, int]
 
     @classmethod
-    def build(cls, evidence: list[tuple[Slot, Sequence[float]]], form_counts: dict[str, int],
+    def build(cls, evidence: list[tuple[Slot, Sequence[float]]], vocabulary: Vocabulary,
               params: ChannelParams, poll: Callable[[], None]) -> "_Arrays":
         n, k = len(evidence), max(len(s.candidates) for s, _ in evidence)
-        gain, log_q, gap = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
+        gain, log_q, gap, log_uni = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
+        lemma_obs, lemma_cand = np.zeros(n, dtype=np.int32), np.zeros((n, k), dtype=np.int32)
+        log_uni_obs = np.zeros(n)
+        lemmas: dict[str, int] = {}
         mask = np.zeros((n, k), dtype=bool)
         cand = np.zeros((n, k), dtype=np.int32)
         obs, prior = np.zeros(n, dtype=np.int32), np.zeros(n)
@@ -107,6 +156,8 @@ class _Arrays:
             if i % _BLOCK == 0:
                 poll()
             obs[i] = words.setdefault(slot.observed, len(words))
+            lemma_obs[i] = lemmas.setdefault(slot.lemma, len(lemmas))
+            log_uni_obs[i] = slot.log_unigram
             prior[i] = slot.log_prior
             cls_obs[i] = form_class(slot.capitalized, slot.inflected)
             m = len(gains)
@@ -115,13 +166,26 @@ class _Arrays:
             for j, c in enumerate(slot.candidates):
                 log_q[i, j] = c.log_q
                 gap[i, j] = c.log_unigram - slot.log_unigram
+                log_uni[i, j] = c.log_unigram
+                lemma_cand[i, j] = lemmas.setdefault(c.lemma, len(lemmas))
                 cls_cand[i, j] = form_class(slot.capitalized, c.inflected)
                 cand[i, j] = words.setdefault(c.word, len(words))
         pair_keys, pair = np.unique(pair_key(cand.astype(np.int64), obs[:, None]), return_inverse=True)
-        counts = np.array([form_counts.get(w, 0) for w in words], dtype=float)
+        counts = np.array([vocabulary.forms.get(w, 0) for w in words], dtype=float)
+        lemma_counts = np.array([vocabulary.lemmas.get(w, 0) for w in lemmas], dtype=float)
         context = params.context(gain, gap)
         return cls(context, log_q, prior, mask, cand, pair.reshape(n, k).astype(np.int32), obs, cls_obs, cls_cand,
-                   counts, words, pair_keys)
+                   counts, words, pair_keys, lemma_obs, lemma_cand, log_uni, log_uni_obs, lemma_counts, lemmas)
+
+
+def _with_topic(scores: np.ndarray, topic: np.ndarray) -> np.ndarray:
+    """Candidate scores (rows of log10 values) re-weighted by their topic boosts, each row's total
+    kept: the document's vocabulary tells which original it was, not whether the word was spun."""
+    top = scores.max(axis=1, keepdims=True)
+    before = np.log10(np.sum(10.0 ** (scores - top), axis=1, keepdims=True))
+    boosted = scores + topic
+    after = np.log10(np.sum(10.0 ** (boosted - top), axis=1, keepdims=True))
+    return boosted - after + before
 
 
 def pair_key(cand, obs):
@@ -160,17 +224,22 @@ class DocumentChannel:
         self._pair_keys = np.zeros(0, dtype=np.int64)  # and of its (candidate, observed) pairs, see ``pair_key``
         self._own = np.zeros((0, 0))  # last E-step posteriors, left out when a slot is scored
         self._spun = self._kept = self._choice = np.zeros(0)
+        self._lemmas: dict[str, int] = {}  # ids of the lemmas of its words and candidates
+        self._lemma_share = np.zeros(0)  # share of the document's words that are kept forms of each lemma
+        self._total = 1  # words in the document
         self._final: tuple[np.ndarray, np.ndarray] | None = None
 
-    def fit(self, evidence: list[tuple[Slot, Sequence[float]]], form_counts: dict[str, int],
+    def fit(self, evidence: list[tuple[Slot, Sequence[float]]], vocabulary: Vocabulary,
             poll: Callable[[], None] = lambda: None) -> "DocumentChannel":
         """EM on the document's slots.  ``poll`` is called now and then; it may raise to abandon the fit."""
         p = self.params
         if not evidence:
             return self
-        a = _Arrays.build(evidence, form_counts, p, poll)
+        a = _Arrays.build(evidence, vocabulary, p, poll)
         self._rows = {id(slot): i for i, (slot, _) in enumerate(evidence)}
-        self._words, self._pair_keys = a.words, a.pair_keys
+        self._words, self._pair_keys, self._lemmas = a.words, a.pair_keys, a.lemmas
+        self._lemma_share = a.lemma_counts / vocabulary.total
+        self._total = vocabulary.total
         context = a.context
         best = np.where(a.mask, context, -np.inf).max(axis=1)
         hopeful = best + a.prior > HOPELESS
@@ -188,6 +257,8 @@ class DocumentChannel:
             self._kept = a.counts - np.bincount(a.obs, spun_p, len(a.words))
             self._choice = np.bincount(a.pair[m], probs[m], len(a.pair_keys))
             self._own = probs
+            kept_lemma = a.lemma_counts - np.bincount(a.lemma_obs, spun_p, len(a.lemmas))
+            self._lemma_share = np.maximum(0.0, kept_lemma) / vocabulary.total
             self.rate = max(MIN_RATE, (spun_p.sum() + p.rate_prior_a) / (len(evidence) + p.rate_prior_a
                                                                           + p.rate_prior_b))
             spun_by_class = np.bincount(a.cls_cand[m], probs[m], N_CLASSES)
@@ -218,10 +289,13 @@ class DocumentChannel:
         q = (p.choice_strength * 10.0 ** a.log_q[rows] + chosen) / (p.choice_strength + spun_c)
         rate_c = (self.class_rates[a.cls_cand[rows]] * k + spun_c) / (k + spun_c + np.maximum(0.0, self._kept[cand]))
         scores = np.where(mask, context[rows] + np.log10(rate_c) + np.log10(q) + a.prior[rows, None], -np.inf)
+        scores = _with_topic(scores, p.topic(self._lemma_share[a.lemma_cand[rows]], a.log_unigram[rows]))
         spun_o = np.maximum(0.0, self._spun[obs])
         kept_o = np.maximum(0.0, self._kept[obs] - (1.0 - mine.sum(axis=1)))
         rate_o = self.class_rates[a.cls_obs[rows]]
         keep = np.log10(np.maximum(1e-9, 1.0 - (rate_o * k + spun_o) / (k + spun_o + kept_o)))
+        kin = self._lemma_share[a.lemma_obs[rows]] - np.maximum(0.0, self._kept[obs]) / self._total
+        keep = keep + p.kin(np.maximum(0.0, kin), a.log_unigram_obs[rows])
         top = np.maximum(keep, scores.max(axis=1))
         pk = 10.0 ** (keep - top)
         pc = 10.0 ** (scores - top[:, None])
@@ -258,6 +332,8 @@ class DocumentChannel:
         kept_o = max(0.0, stat(self._kept, o) - (1.0 - sum(own)))
         rate_o = self.class_rates[form_class(slot.capitalized, slot.inflected)]
         keep = math.log10(max(1e-9, 1.0 - (rate_o * k + spun_o) / (k + spun_o + kept_o)))
+        kin = stat(self._lemma_share, self._lemmas.get(slot.lemma)) - max(0.0, stat(self._kept, o)) / self._total
+        keep += float(p.kin(max(0.0, kin), slot.log_unigram))
         out = []
         for c, g, mine in zip(slot.candidates, gains, own):
             w = words.get(c.word)
@@ -268,7 +344,16 @@ class DocumentChannel:
             rate_c = (rate * k + spun_c) / (k + spun_c + max(0.0, stat(self._kept, w)))
             context = p.context(g, c.log_unigram - slot.log_unigram)
             out.append(context + math.log10(rate_c) + math.log10(q) + slot.log_prior)
-        return keep, out
+        topic = [p.topic(stat(self._lemma_share, self._lemmas.get(c.lemma)), c.log_unigram) for c in slot.candidates]
+        return keep, _with_topic(np.array([out]), np.array([topic]))[0].tolist()
+
+    def emissions(self, slot: Slot, gains: Sequence[float]) -> tuple[float, list[float]]:
+        """``scores`` less the weighted LM gains: the channel's own terms, for a decoder that brings its
+        own language model.  ``gains`` (the sentence as it reads) only set how the topic term shares
+        out the candidates' mass."""
+        keep, scores = self.scores(slot, gains)
+        w = self.params.lm_weight
+        return keep, [s - w * g for s, g in zip(scores, gains)]
 
     def _pair(self, cand: int | None, obs: int | None) -> int | None:
         if cand is None or obs is None:

@@ -34,6 +34,7 @@ class Slot:
 
     index: int  # position in the sentence's word stream
     observed: str
+    lemma: str  # of the observed word ("demands" -> "demand"), its family in the document's vocabulary
     candidates: tuple[Candidate, ...]
     log_prior: float  # log10 adjustment to every substitution hypothesis (proper nouns, compounds)
     log_unigram: float  # log10 unigram probability of the observed word
@@ -114,14 +115,14 @@ def _choices(words: tuple[str, ...], slots: tuple[Slot, ...], observed_gains: li
              for slot, gains in zip(slots, observed_gains)}
     suspects = {i for i, (spun, _) in first.items() if spun >= SUSPECT}
     neighbours = {j for i in suspects for j in (i - 1, i + 1) if j in first} - suspects
-    by_index = {s.index: s for s in slots}
+    by_index = {s.index: (s, g) for s, g in zip(slots, observed_gains)}
     choices: list[list[Choice]] = []
     for i, word in enumerate(words):
-        slot = by_index.get(i)
-        if slot is None or (i not in suspects and i not in neighbours):
+        if i not in by_index or (i not in suspects and i not in neighbours):
             choices.append([(word, 0.0, None)])
             continue
-        keep, chan = channel.scores(slot, [0.0] * len(slot.candidates))  # the channel terms, LM aside
+        slot, gains = by_index[i]
+        keep, chan = channel.emissions(slot, gains)
         probs = first[i][1]
         ranked = sorted(range(len(probs)), key=lambda k: -probs[k])[:BREADTH if i in suspects else NEIGHBOUR_BREADTH]
         best = ranked[:1] + [k for k in ranked[1:] if probs[k] >= UNLIKELY]

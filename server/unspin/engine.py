@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import threading
 from array import array
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .candidates import CandidateGenerator
 from .casing import match_case
-from .channel import MIN_DOC_PROBABILITY, ChannelParams, DocumentChannel, document_probability, spin_log_likelihood
+from .channel import (
+    MIN_DOC_PROBABILITY,
+    ChannelParams,
+    DocumentChannel,
+    Vocabulary,
+    document_probability,
+    spin_log_likelihood,
+)
 from .decoder import Slot, SlotPosterior, decode, lm_gains
 from .findings import Finding, Suggestion
 from .language_model import LanguageModel, shared_model
@@ -176,7 +183,7 @@ class Engine:
                 if cands:
                     prior = self._log_prior(text, tok, first=not words,
                                             blind=bool(words) and not self.model.known(words[-1]))
-                    slots.append(Slot(len(words), form, cands, prior, self.model.logp(form, "", ""),
+                    slots.append(Slot(len(words), form, gen.lemma(form), cands, prior, self.model.logp(form, "", ""),
                                       tok.text[0].isupper(), gen.is_inflected(form)))
                     slot_tokens.append(tok)
             words.append(form)
@@ -264,7 +271,8 @@ class Engine:
         if channel.doc_probability >= MIN_DOC_PROBABILITY:
             evidence = [(slot, gains) for sent in sentences
                         for slot, gains in zip(sent.slots, self._observed_gains(sent))]
-            channel.fit(evidence, Counter(w for sent in sentences for w in sent.words), lambda: _poll(check))
+            vocabulary = Vocabulary.count((w for sent in sentences for w in sent.words), self._candidates().lemma)
+            channel.fit(evidence, vocabulary, lambda: _poll(check))
         return channel
 
     @staticmethod

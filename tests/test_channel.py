@@ -1,0 +1,44 @@
+import numpy as np
+from unspin.channel import ChannelParams, Vocabulary, _with_topic
+
+DEMAND_TEXT = (
+    "Officials said helium volition not beryllium able to attend the meeting, and they tin not hold connected a "
+    "caller date oregon time. Russia demanded that the alliance stop its expansion, and the demands were rejected. "
+    "The main request of Moscow is that Ukraine volition ne'er articulation the alliance. Diplomats said the request "
+    "was a non-starter, and helium said the demands tin not beryllium met. Officials said they would reply to the "
+    "request successful writing.")
+
+
+def test_vocabulary_counts_forms_and_their_lemmas():
+    lemma = {"demands": "demand", "demanded": "demand"}.get
+    vocab = Vocabulary.count(["demands", "the", "demanded", "the", "demand"], lambda w: lemma(w) or w)
+    assert vocab.forms["the"] == 2 and vocab.lemmas["demand"] == 3 and vocab.total == 5
+
+
+def test_topic_favours_a_rare_word_the_document_uses_over_a_common_one():
+    p = ChannelParams()
+    share = 4 / 1000
+    rare, common = p.topic(share, -4.5), p.topic(share, -2.0)
+    assert rare > 0.5 and abs(common) < 0.05
+    assert p.topic(0.0, -4.5) < 0.0  # a word the document never uses loses a little
+
+
+def test_kin_never_counts_against_keeping_a_word():
+    p = ChannelParams()
+    assert p.kin(0.0, -4.0) == 0.0
+    assert p.kin(3 / 1000, -4.0) > 0.5
+
+
+def test_topic_reorders_candidates_but_keeps_their_total():
+    scores = np.array([[-1.0, -1.5, -3.0]])
+    out = _with_topic(scores, np.array([[0.0, 1.0, 0.0]]))
+    assert np.argmax(out) == 1
+    assert np.isclose(np.sum(10 ** out), np.sum(10 ** scores))
+
+
+def test_the_documents_own_words_choose_the_original(engine):
+    """'request' stands for 'demand' in a text that keeps 'demands' and 'demanded'; and those stay unflagged."""
+    found = engine.analyze(DEMAND_TEXT, 0.1)
+    first = next(f for f in found if f.text == "request")
+    assert first.best == "demand"
+    assert not [f for f in found if f.text.startswith("demand")]
