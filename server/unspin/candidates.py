@@ -28,9 +28,21 @@ class Candidate:
     inflected: bool  # reached by re-inflecting a lemma ("demands" -> demand -> claim -> "claims")
 
 
+_DERIVATIONAL_ENDINGS = ("ly", "al", "ic")
+
+
 def is_spelling_variant(a: str, b: str) -> bool:
-    """organised/organized, theatre/theater, amongst/among: never a spin."""
+    """organised/organized, theatre/theater, amongst/among: never a spin.
+
+    Not variants: a poetic contraction ("ne'er" for never, a spinner's favourite) and a word with a
+    derivational ending added ("directly" for direct, "historical" for historic).
+    """
     if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 2 or a[0] != b[0] or len(set(a) ^ set(b)) > 3:
+        return False
+    if not (a.isalpha() and b.isalpha()):
+        return False
+    short, long = sorted((a, b), key=len)
+    if long.startswith(short) and long[len(short):] in _DERIVATIONAL_ENDINGS:
         return False
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
