@@ -26,7 +26,7 @@ def main() -> None:
     if not SCORER.exists():
         sys.exit(f"scorer not found: {SCORER}")
     sources = sorted(Path(args.folder).glob("*.txt"))[: args.files]
-    for style, rate in (("consistent", 0.25), ("verbatim", 0.25), ("varied", 0.15)):
+    for style, rate in (("consistent", 0.25), ("verbatim", 0.25), ("varied", 0.15), ("consistent", 0.08)):
         with tempfile.TemporaryDirectory() as tmp:
             for k, src in enumerate(sources):
                 subprocess.run([sys.executable, str(HERE / "spinner.py"), str(src), f"{tmp}/{src.stem}",

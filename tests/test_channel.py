@@ -42,3 +42,12 @@ def test_the_documents_own_words_choose_the_original(engine):
     first = next(f for f in found if f.text == "request")
     assert first.best == "demand"
     assert not [f for f in found if f.text.startswith("demand")]
+
+
+def test_a_long_document_spun_at_a_low_rate_is_judged_spun_and_a_short_one_needs_more():
+    from unspin.channel import document_probability
+
+    per_word = 0.06  # nats of spinner evidence per candidate word, as in text with one word in twelve spun
+    assert document_probability(per_word * 2000, 2000) > 0.99
+    assert document_probability(per_word * 20, 20) < 0.05
+    assert document_probability(0.0, 2000) < 1e-6  # clean prose: the evidence sums to about zero

@@ -7,6 +7,10 @@ Five things about spinners and documents are modelled here rather than in per-wo
   better than no spinner at all?  The trigram model finds *some* improvement
   in any text, so each candidate word must pay ``SLOT_COST`` nats for the
   spinner hypothesis to win; clean prose loses that test and stays silent.
+  On clean prose the summed evidence hovers around zero with a spread that
+  grows as the square root of the number of words, so a long document pays
+  at most ``SLOT_COST_FLOOR`` per word plus ``SLOT_SPREAD`` per square root:
+  a long document spun at a low rate is still caught.
 * **The spin rate is a property of the document**, estimated by EM: densely
   spun text lowers the bar for each word.
 * **Spinners differ in which words they touch**: some leave capitalised
@@ -39,6 +43,8 @@ from .decoder import Slot
 
 DOC_LM_WEIGHT = 0.7
 SLOT_COST = 0.12  # nats per candidate word; see module docstring
+SLOT_COST_FLOOR = 0.02  # and in a long document, per candidate word
+SLOT_SPREAD = 1.4  # plus this per square root of the number of candidate words
 PRIOR_LOG_ODDS = -3.0  # prior log odds (nats) that a document is spun
 REFERENCE_RATE = 0.1
 MIN_RATE = 0.05
@@ -204,7 +210,8 @@ def spin_log_likelihood(evidence: list[tuple[Slot, Sequence[float]]]) -> float:
 
 def document_probability(log_likelihood: float, n_slots: int) -> float:
     """P(the document is spun), from the summed ``spin_log_likelihood`` of its slots."""
-    return _sigmoid(PRIOR_LOG_ODDS + log_likelihood - SLOT_COST * n_slots)
+    cost = min(SLOT_COST * n_slots, SLOT_COST_FLOOR * n_slots + SLOT_SPREAD * math.sqrt(n_slots))
+    return _sigmoid(PRIOR_LOG_ODDS + log_likelihood - cost)
 
 
 class DocumentChannel:
