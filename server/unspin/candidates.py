@@ -14,6 +14,9 @@ from .lexicon import Lexicon, ReverseEntry
 from .morphology import Morphology
 
 MAX_CANDIDATES = 12
+# The one-letter originals a spinner meets in prose ("a" -> "ampere", "I" -> "iodine"); other letters
+# are symbols ("c" for constant, "f" for farad) that text does not use as words.
+_ONE_LETTER_WORDS = frozenset({"a", "i"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,8 @@ class CandidateGenerator:
         best: dict[str, tuple[str, ReverseEntry, str | None]] = {}  # form -> (observed lemma, entry, tag)
         for entry, lemma, tag in options[:limit]:
             form = entry.original if tag is None else self._morphology.inflect(entry.original, tag)
-            if not form or form == word or not self._model.known(form) or is_spelling_variant(form, word):
+            if not form or (len(form) == 1 and form not in _ONE_LETTER_WORDS) or form == word \
+                    or not self._model.known(form) or is_spelling_variant(form, word):
                 continue
             have = best.get(form)
             if have is None or entry.log_q > have[1].log_q:
