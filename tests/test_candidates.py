@@ -28,6 +28,20 @@ def test_spelling_variants_are_never_candidates(engine):
     assert "theater" not in _cands(engine, "theatre")
 
 
+def test_contractions_and_derivations_are_not_spelling_variants(engine):
+    assert not is_spelling_variant("never", "ne'er")
+    assert not is_spelling_variant("direct", "directly")
+    assert not is_spelling_variant("historic", "historical")
+    assert "never" in _cands(engine, "ne'er")
+    assert "direct" in _cands(engine, "directly")
+
+
+def test_only_a_and_i_are_one_letter_originals(engine):
+    assert "a" in _cands(engine, "ampere")
+    assert "i" in _cands(engine, "iodine")
+    assert not [w for w in _cands(engine, "constant") + _cands(engine, "farad") if len(w) == 1]
+
+
 def test_case_pattern_kept():
     assert match_case("Successful", "in") == "In"
     assert match_case("HELIUM", "he") == "HE"

@@ -1,5 +1,5 @@
 import numpy as np
-from unspin.channel import ChannelParams, Vocabulary, _with_topic
+from unspin.channel import ChannelParams, Vocabulary, _with_topic, document_probability
 
 DEMAND_TEXT = (
     "Officials said helium volition not beryllium able to attend the meeting, and they tin not hold connected a "
@@ -45,8 +45,6 @@ def test_the_documents_own_words_choose_the_original(engine):
 
 
 def test_a_long_document_spun_at_a_low_rate_is_judged_spun_and_a_short_one_needs_more():
-    from unspin.channel import document_probability
-
     per_word = 0.06  # nats of spinner evidence per candidate word, as in text with one word in twelve spun
     assert document_probability(per_word * 2000, 2000) > 0.99
     assert document_probability(per_word * 20, 20) < 0.05

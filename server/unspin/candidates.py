@@ -17,6 +17,7 @@ MAX_CANDIDATES = 12
 # The one-letter originals a spinner meets in prose ("a" -> "ampere", "I" -> "iodine"); other letters
 # are symbols ("c" for constant, "f" for farad) that text does not use as words.
 _ONE_LETTER_WORDS = frozenset({"a", "i"})
+_DERIVATIONAL_ENDINGS = ("ly", "al", "ic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +30,6 @@ class Candidate:
     log_q: float  # log10 channel probability of original -> observed
     log_unigram: float  # log10 unigram probability of ``word``
     inflected: bool  # reached by re-inflecting a lemma ("demands" -> demand -> claim -> "claims")
-
-
-_DERIVATIONAL_ENDINGS = ("ly", "al", "ic")
 
 
 def is_spelling_variant(a: str, b: str) -> bool:
