@@ -73,3 +73,11 @@ def test_channel_learns_which_forms_the_spinner_touches(engine):
             "the leaders hoped that the countries tin find a caller way successful the coming months.")
     rates = engine.channel(text).class_rates
     assert rates[form_class(False, True)] < 0.75 * rates[form_class(False, False)]
+
+
+def test_context_evidence_reads_right_whichever_way_the_context_leans():
+    from unspin.engine import context_evidence
+
+    assert "5,226 times likelier than 'helium'" in context_evidence("he", "helium", 3.7182)
+    assert "about as well as 'hold'" in context_evidence("agree", "hold", 0.05)
+    assert "favour 'process' 10 times over 'tank'" in context_evidence("tank", "process", -1.0)

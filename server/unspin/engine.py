@@ -288,10 +288,25 @@ class Engine:
         for cand, p in post.ranked:
             relation = _relation_text(cand.observed_lemma, cand.relation, cand.lemma, cand.pos)
             suggestions.append(Suggestion(match_case(token.text, cand.word), p, relation))
-        best = post.ranked[0][0].word if post.ranked else None
-        evidence_text = (f"the surrounding words make '{best}' {10 ** post.context_gain:,.0f} times likelier "
-                         f"than '{token.text.lower()}' under the trigram model") if best else ""
-        return Finding(token.start, token.end, token.text, confidence, tuple(suggestions), evidence_text)
+        observed = token.text.lower()
+        evidence = context_evidence(post.ranked[0][0].word, observed, post.context_gain) if post.ranked else ""
+        return Finding(token.start, token.end, token.text, confidence, tuple(suggestions), evidence)
+
+
+def context_evidence(best: str, observed: str, gain: float) -> str:
+    """What the trigram model says of ``best`` against ``observed`` (``gain``: log10 ratio), in words.
+
+    The context is not always what decides: a word may be judged spun mostly because the document
+    around it is densely spun, or because its spinner rewrites this word elsewhere too.
+    """
+    ratio = 10 ** gain
+    if ratio >= 2:
+        return (f"the surrounding words make '{best}' {ratio:,.0f} times likelier than '{observed}' "
+                "under the trigram model")
+    rest = "the rest of the document (how densely it is spun, and how its spinner rewrites) decides"
+    if ratio > 0.5:
+        return f"the surrounding words fit '{best}' about as well as '{observed}'; {rest}"
+    return f"the surrounding words favour '{observed}' {1 / ratio:,.0f} times over '{best}', but {rest}"
 
 
 @lru_cache(maxsize=50_000)
