@@ -118,6 +118,6 @@ def test_dev_figures_do_not_regress():
                         "--cmd", f"{sys.executable} -m unspin.cli check --format json", os.path.join(root, "dev")],
                        capture_output=True, text=True)
     figures = json.loads(r.stdout.strip().splitlines()[-1])
-    assert figures["spun"]["f1"] >= 0.91
+    assert figures["spun"]["f1"] >= 0.93
     assert figures["spun"]["restore"] >= 0.78
     assert figures["clean"]["alarms_per_1k_words"] <= 0.1
