@@ -149,7 +149,7 @@ class _Arrays:
     def build(cls, evidence: list[tuple[Slot, Sequence[float]]], vocabulary: Vocabulary,
               params: ChannelParams, poll: Callable[[], None]) -> "_Arrays":
         n, k = len(evidence), max(len(s.candidates) for s, _ in evidence)
-        gain, log_q, gap, log_uni = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
+        gain, log_q, log_uni = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
         lemma_obs, lemma_cand = np.zeros(n, dtype=np.int32), np.zeros((n, k), dtype=np.int32)
         log_uni_obs = np.zeros(n)
         lemmas: dict[str, int] = {}
@@ -171,7 +171,6 @@ class _Arrays:
             mask[i, :m] = True
             for j, c in enumerate(slot.candidates):
                 log_q[i, j] = c.log_q
-                gap[i, j] = c.log_unigram - slot.log_unigram
                 log_uni[i, j] = c.log_unigram
                 lemma_cand[i, j] = lemmas.setdefault(c.lemma, len(lemmas))
                 cls_cand[i, j] = form_class(slot.capitalized, c.inflected)
@@ -179,7 +178,7 @@ class _Arrays:
         pair_keys, pair = np.unique(pair_key(cand.astype(np.int64), obs[:, None]), return_inverse=True)
         counts = np.array([vocabulary.forms.get(w, 0) for w in words], dtype=float)
         lemma_counts = np.array([vocabulary.lemmas.get(w, 0) for w in lemmas], dtype=float)
-        context = params.context(gain, gap)
+        context = params.context(gain, log_uni - log_uni_obs[:, None])  # padding is masked out downstream
         return cls(context, log_q, prior, mask, cand, pair.reshape(n, k).astype(np.int32), obs, cls_obs, cls_cand,
                    counts, words, pair_keys, lemma_obs, lemma_cand, log_uni, log_uni_obs, lemma_counts, lemmas)
 
