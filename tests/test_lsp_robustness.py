@@ -42,23 +42,25 @@ async def _diagnostics(client, uri, text):
     return await asyncio.wait_for(wait(), 30)
 
 
+async def _helium_character(client: LanguageClient, uri: str, text: str) -> int:
+    """The start character the server reports for the diagnostic on 'helium' in ``text``."""
+    diags = await _diagnostics(client, uri, text)
+    return next(d for d in diags if "helium" in d.message).range.start.character
+
+
 @pytest.mark.asyncio
 async def test_utf8_positions(utf8_client: LanguageClient):
     assert utf8_client.negotiated == types.PositionEncodingKind.Utf8
     text = "Café 🎉 " + SPUN
-    diags = await _diagnostics(utf8_client, "file:///tmp/u8.txt", text)
-    d = next(d for d in diags if "helium" in d.message)
     prefix = text[: text.index("helium")]
-    assert d.range.start.character == len(prefix.encode("utf-8"))
+    assert await _helium_character(utf8_client, "file:///tmp/u8.txt", text) == len(prefix.encode("utf-8"))
 
 
 @pytest.mark.asyncio
 async def test_utf32_positions(utf32_client: LanguageClient):
     assert utf32_client.negotiated == types.PositionEncodingKind.Utf32
     text = "Café 🎉 e\u0301 " + SPUN
-    diags = await _diagnostics(utf32_client, "file:///tmp/u32.txt", text)
-    d = next(d for d in diags if "helium" in d.message)
-    assert d.range.start.character == text.index("helium")
+    assert await _helium_character(utf32_client, "file:///tmp/u32.txt", text) == text.index("helium")
 
 
 @pytest.mark.asyncio
