@@ -12,6 +12,14 @@ def test_reverse_thesaurus_finds_the_original(engine):
     assert "will" in _cands(engine, "volition")
 
 
+def test_names_reach_their_own_synset_but_not_the_classes_above_them(engine):
+    """'he' -> 'helium' (the symbol He); but 'more' is no candidate for 'author' (Thomas More is one),
+    nor 'nice' for 'city'."""
+    assert "he" in _cands(engine, "helium")
+    assert not {"more", "london", "day"} & set(_cands(engine, "author"))
+    assert "nice" not in _cands(engine, "city")
+
+
 def test_inflection_is_carried_over(engine):
     assert "demands" in _cands(engine, "requests")
 

@@ -77,6 +77,11 @@ def wordnet_neighbours(root: Path) -> dict[tuple[str, str], dict[str, str]]:
                 continue
             for other in lemmas:
                 add(orig, ss.pos, other, "syn")
+            if ss.words[i][0].isupper():
+                # A name ("More", "London") or symbol ("He"): a spinner that looks words up in lower
+                # case reaches its synset ("he" -> "helium"), but the classes above a name ("author"
+                # for More) are not senses of the common word.
+                continue
             for sym, target, src, tgt in ss.pointers:
                 rel = RELATION_POINTERS.get(sym)
                 if rel is None:
