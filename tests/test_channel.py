@@ -1,5 +1,7 @@
 import numpy as np
-from unspin.channel import ChannelParams, Vocabulary, _with_topic, document_probability
+from unspin.candidates import Candidate
+from unspin.channel import RELATIONS, ChannelParams, DocumentChannel, Vocabulary, _with_topic, document_probability
+from unspin.decoder import Slot
 
 DEMAND_TEXT = (
     "Officials said helium volition not beryllium able to attend the meeting, and they tin not hold connected a "
@@ -49,3 +51,21 @@ def test_a_long_document_spun_at_a_low_rate_is_judged_spun_and_a_short_one_needs
     assert document_probability(per_word * 2000, 2000) > 0.99
     assert document_probability(per_word * 20, 20) < 0.05
     assert document_probability(0.0, 2000) < 1e-6  # clean prose: the evidence sums to about zero
+
+
+def _slot(i: int, relations: tuple[str, ...]) -> Slot:
+    cands = tuple(Candidate(f"{rel}{i}", f"{rel}{i}", "n", rel, f"obs{i}", -1.0, -4.0, False) for rel in relations)
+    return Slot(0, f"obs{i}", f"obs{i}", cands, 0.0, -5.0, False, False)
+
+
+def test_the_document_learns_which_thesaurus_relations_its_spinner_uses():
+    """Where the context settles it, the originals are synonyms and never broader terms: so where the
+    context cannot tell, the synonym is the likelier original."""
+    clear = [(_slot(i, ("syn", "hyper")), [3.0, 0.0]) for i in range(30)]
+    unclear = (_slot(99, ("syn", "hyper")), [2.0, 2.0])
+    evidence = [*clear, unclear]
+    vocabulary = Vocabulary.count([s.observed for s, _ in evidence], str)
+    channel = DocumentChannel(ChannelParams(), 1.0).fit(evidence, vocabulary)
+    assert channel.relation_lift[RELATIONS["syn"]] > 1.0 > channel.relation_lift[RELATIONS["hyper"]]
+    _, (syn, hyper) = channel.posterior(*unclear)
+    assert syn > 1.5 * hyper

@@ -1,6 +1,6 @@
 """The document-level spinner channel, fitted by EM on one document.
 
-Five things about spinners and documents are modelled here rather than in per-word rules:
+Six things about spinners and documents are modelled here rather than in per-word rules:
 
 * **Clean documents have no spin.**  Before any word is judged, the whole
   document is weighed: does a spinner with a typical spin rate explain it
@@ -23,6 +23,12 @@ Five things about spinners and documents are modelled here rather than in per-wo
   per document with the document-wide values as Dirichlet priors.  A form
   that is spun elsewhere in the document is likely spun here too; a form
   that is plainly kept elsewhere is less likely to be an original here.
+* **Spinners differ in which thesaurus links they follow**: one takes only
+  synonyms, another also broader and narrower terms.  How much likelier
+  each relation is among the document's substitutions than the thesaurus's
+  own mix would have it is learned by EM (tied to 1 by a Dirichlet prior,
+  and raised at most to ``MAX_RELATION_LIFT`` so that no relation makes a
+  word suspect on its own).
 * **A document keeps to its subject, a spinner does not.**  A cache model
   over the lemmas the document keeps: an original whose other forms the
   document uses ("demand" where "demands" is kept) is the likelier of the
@@ -40,6 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .decoder import Slot
+from .lexicon import RELATION_NAMES
 
 DOC_LM_WEIGHT = 0.7
 SLOT_COST = 0.12  # nats per candidate word; see module docstring
@@ -64,6 +71,7 @@ class ChannelParams:
     form_strength: float = 16.0  # pseudo-counts tying a word's own spin rate to the document's
     choice_strength: float = 2.0  # pseudo-counts tying a word's replacement to the thesaurus
     class_strength: float = 20.0  # pseudo-counts tying a form class's spin rate to the document's
+    relation_strength: float = 10.0  # pseudo-counts tying the document's mix of relations to the thesaurus's
     topic_weight: float = 0.1  # weight of the document's own vocabulary in a word's probability
     em_iterations: int = 4
 
@@ -107,6 +115,9 @@ class Vocabulary:
 
 N_CLASSES = 4
 MIN_CLASS_RATE = 0.005
+RELATIONS = {name: i for i, name in enumerate(RELATION_NAMES)}
+MIN_RELATION_LIFT = 0.05
+MAX_RELATION_LIFT = 1.5  # see module docstring
 
 
 def form_class(capitalized: bool, inflected: bool) -> int:
@@ -142,6 +153,7 @@ class _Arrays:
     lemma_cand: np.ndarray  # lemma id of each candidate original
     log_unigram: np.ndarray  # of each candidate original
     log_unigram_obs: np.ndarray  # (slots,) of the observed word
+    relation: np.ndarray  # thesaurus relation of each candidate to the observed word, see ``RELATIONS``
     lemma_counts: np.ndarray  # (lemmas,) occurrences of each lemma's forms in the document
     lemmas: dict[str, int]
 
@@ -157,6 +169,7 @@ class _Arrays:
         cand = np.zeros((n, k), dtype=np.int32)
         obs, prior = np.zeros(n, dtype=np.int32), np.zeros(n)
         cls_obs, cls_cand = np.zeros(n, dtype=np.int8), np.zeros((n, k), dtype=np.int8)
+        relation = np.zeros((n, k), dtype=np.int8)
         words: dict[str, int] = {}
         for i, (slot, gains) in enumerate(evidence):
             if i % _BLOCK == 0:
@@ -174,13 +187,15 @@ class _Arrays:
                 log_uni[i, j] = c.log_unigram
                 lemma_cand[i, j] = lemmas.setdefault(c.lemma, len(lemmas))
                 cls_cand[i, j] = form_class(slot.capitalized, c.inflected)
+                relation[i, j] = RELATIONS[c.relation]
                 cand[i, j] = words.setdefault(c.word, len(words))
         pair_keys, pair = np.unique(pair_key(cand.astype(np.int64), obs[:, None]), return_inverse=True)
         counts = np.array([vocabulary.forms.get(w, 0) for w in words], dtype=float)
         lemma_counts = np.array([vocabulary.lemmas.get(w, 0) for w in lemmas], dtype=float)
         context = params.context(gain, log_uni - log_uni_obs[:, None])  # padding is masked out downstream
         return cls(context, log_q, prior, mask, cand, pair.reshape(n, k).astype(np.int32), obs, cls_obs, cls_cand,
-                   counts, words, pair_keys, lemma_obs, lemma_cand, log_uni, log_uni_obs, lemma_counts, lemmas)
+                   counts, words, pair_keys, lemma_obs, lemma_cand, log_uni, log_uni_obs, relation, lemma_counts,
+                   lemmas)
 
 
 def _with_topic(scores: np.ndarray, topic: np.ndarray) -> np.ndarray:
@@ -225,6 +240,7 @@ class DocumentChannel:
         self.doc_probability = doc_probability
         self.rate = MIN_RATE
         self.class_rates = np.full(N_CLASSES, MIN_RATE)
+        self.relation_lift = np.ones(len(RELATIONS))
         self._rows: dict[int, int] = {}  # id(slot) -> row of the fitted slots
         self._words: dict[str, int] = {}  # ids of the fitted document's words
         self._pair_keys = np.zeros(0, dtype=np.int64)  # and of its (candidate, observed) pairs, see ``pair_key``
@@ -254,6 +270,8 @@ class DocumentChannel:
         self._choice = np.zeros(len(a.pair_keys))
         self.rate = max(MIN_RATE, p.rate_prior_a / (p.rate_prior_a + p.rate_prior_b))
         self.class_rates = np.full(N_CLASSES, self.rate)
+        joint = np.where(a.mask, 10.0 ** (a.log_q + a.log_unigram), 0.0)
+        prior_mix = joint / np.maximum(joint.sum(axis=1, keepdims=True), 1e-300)
         for _ in range(p.em_iterations):
             poll()
             spun_p, probs = self._estep(a, context)
@@ -271,8 +289,22 @@ class DocumentChannel:
             originals_by_class = spun_by_class + np.bincount(a.cls_obs, 1.0 - spun_p, N_CLASSES)
             self.class_rates = np.maximum(MIN_CLASS_RATE, (spun_by_class + p.class_strength * self.rate)
                                           / (originals_by_class + p.class_strength))
+            self.relation_lift = self._relation_lift(a, spun_p, probs, prior_mix)
         self._final = self._estep(a, context)
         return self
+
+    def _relation_lift(self, a: _Arrays, spun_p: np.ndarray, probs: np.ndarray,
+                       prior_mix: np.ndarray) -> np.ndarray:
+        """How much likelier each thesaurus relation is in this document's substitutions than the
+        thesaurus's own mix would have it, for the words judged spun."""
+        m, s, n = a.mask, self.params.relation_strength, len(RELATIONS)
+        spun = spun_p.sum()
+        if spun <= 0:
+            return np.ones(n)
+        expected = np.bincount(a.relation[m], (spun_p[:, None] * prior_mix)[m], n) / spun
+        seen = np.bincount(a.relation[m], probs[m], n)
+        lift = (seen + s * expected) / np.maximum((spun + s) * expected, 1e-12)
+        return np.where(expected > 1e-9, np.clip(lift, MIN_RELATION_LIFT, MAX_RELATION_LIFT), 1.0)
 
     def _estep(self, a: _Arrays, context: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """P(spun) per slot and P(original = c) per candidate under the current counts.
@@ -292,7 +324,8 @@ class DocumentChannel:
         cand, obs, mask = a.cand[rows], a.obs[rows], a.mask[rows]
         spun_c = np.maximum(0.0, self._spun[cand] - mine)
         chosen = np.maximum(0.0, self._choice[a.pair[rows]] - mine)
-        q = (p.choice_strength * 10.0 ** a.log_q[rows] + chosen) / (p.choice_strength + spun_c)
+        q = (p.choice_strength * 10.0 ** a.log_q[rows] * self.relation_lift[a.relation[rows]] + chosen) \
+            / (p.choice_strength + spun_c)
         rate_c = (self.class_rates[a.cls_cand[rows]] * k + spun_c) / (k + spun_c + np.maximum(0.0, self._kept[cand]))
         scores = np.where(mask, context[rows] + np.log10(rate_c) + np.log10(q) + a.prior[rows, None], -np.inf)
         scores = _with_topic(scores, p.topic(self._lemma_share[a.lemma_cand[rows]], a.log_unigram[rows]))
@@ -345,7 +378,7 @@ class DocumentChannel:
             w = words.get(c.word)
             spun_c = max(0.0, stat(self._spun, w) - mine)
             chosen = max(0.0, stat(self._choice, self._pair(w, o)) - mine)
-            q = (strength * 10 ** c.log_q + chosen) / (strength + spun_c)
+            q = (strength * 10 ** c.log_q * self.relation_lift[RELATIONS[c.relation]] + chosen) / (strength + spun_c)
             rate = self.class_rates[form_class(slot.capitalized, c.inflected)]
             rate_c = (rate * k + spun_c) / (k + spun_c + max(0.0, stat(self._kept, w)))
             context = p.context(g, c.log_unigram - slot.log_unigram)
