@@ -1,6 +1,7 @@
 """A synthetic article spinner, for tuning and testing unspin on text of any genre.
 
-    python benchmarks/spinner.py INPUT.txt OUT_PREFIX [--rate 0.25] [--style consistent|varied] [--seed 1]
+    python benchmarks/spinner.py INPUT.txt OUT_PREFIX [--rate 0.25] [--style consistent|verbatim|varied]
+                                 [--relations syn,sim] [--seed 1]
 
 writes OUT_PREFIX.spun.txt and OUT_PREFIX.gold.json in the format that
 ``../shared/eval/score.py`` reads.  It walks the shipped thesaurus forwards:
@@ -12,7 +13,8 @@ Three styles imitate the family of spinners seen in the wild:
 one replacement per word per document; ``verbatim`` does the same but looks
 words up as written, so it never touches an inflected form ("demands") and
 writes its replacements uninflected; ``varied`` also replaces capitalised
-words and draws a fresh replacement at every occurrence.
+words and draws a fresh replacement at every occurrence.  ``--relations``
+limits the links followed (``syn,sim``: a spinner that takes only synonyms).
 """
 from __future__ import annotations
 
@@ -32,11 +34,12 @@ _GOLD_TOKEN = re.compile(r"\w+(?:[’']\w+)*")
 _KEEP = {"the", "a", "an", "of"}
 
 
-def forward_table() -> dict[str, list[tuple[str, str, float, str]]]:
-    """original lemma -> [(neighbour lemma, pos, q, relation)]."""
+def forward_table(relations: set[str] | None = None) -> dict[str, list[tuple[str, str, float, str]]]:
+    """original lemma -> [(neighbour lemma, pos, q, relation)], over ``relations`` (all by default)."""
     table: dict[str, list[tuple[str, str, float, str]]] = defaultdict(list)
     for observed, pos, original, relation, log_q in shared_lexicon().links():
-        table[original].append((observed, pos, 10 ** log_q, relation))
+        if relations is None or relation in relations:
+            table[original].append((observed, pos, 10 ** log_q, relation))
     return table
 
 
@@ -53,10 +56,10 @@ def _tag_of(word: str) -> tuple[str, str | None, str | None]:
 
 
 class Spinner:
-    def __init__(self, rate: float, style: str, seed: int) -> None:
+    def __init__(self, rate: float, style: str, seed: int, relations: set[str] | None = None) -> None:
         self.rate, self.style = rate, style
         self.rng = random.Random(seed)
-        self.table = forward_table()
+        self.table = forward_table(relations)
 
     def _replacement(self, word: str, chosen: dict[str, str | None]) -> str | None:
         if self.style != "varied" and word in chosen:
@@ -113,9 +116,11 @@ def main() -> None:
     ap.add_argument("prefix")
     ap.add_argument("--rate", type=float, default=0.25)
     ap.add_argument("--style", choices=("consistent", "verbatim", "varied"), default="consistent")
+    ap.add_argument("--relations", help="comma-separated thesaurus relations to follow (default: all)")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
-    spun, gold = Spinner(args.rate, args.style, args.seed).spin(args.input.read_text(encoding="utf-8"))
+    relations = set(args.relations.split(",")) if args.relations else None
+    spun, gold = Spinner(args.rate, args.style, args.seed, relations).spin(args.input.read_text(encoding="utf-8"))
     Path(f"{args.prefix}.spun.txt").write_text(spun, encoding="utf-8")
     Path(f"{args.prefix}.gold.json").write_text(json.dumps(gold, indent=0), encoding="utf-8")
 

@@ -26,15 +26,18 @@ def main() -> None:
     if not SCORER.exists():
         sys.exit(f"scorer not found: {SCORER}")
     sources = sorted(Path(args.folder).glob("*.txt"))[: args.files]
-    for style, rate in (("consistent", 0.25), ("verbatim", 0.25), ("varied", 0.15), ("consistent", 0.08)):
+    runs = (("consistent", 0.25, ""), ("verbatim", 0.25, ""), ("varied", 0.15, ""), ("consistent", 0.08, ""),
+            ("consistent", 0.25, "syn,sim"))
+    for style, rate, relations in runs:
         with tempfile.TemporaryDirectory() as tmp:
             for k, src in enumerate(sources):
                 subprocess.run([sys.executable, str(HERE / "spinner.py"), str(src), f"{tmp}/{src.stem}",
-                                "--style", style, "--rate", str(rate), "--seed", str(k)], check=True)
+                                "--style", style, "--rate", str(rate), "--seed", str(k),
+                                *(["--relations", relations] if relations else [])], check=True)
             out = subprocess.run([sys.executable, str(SCORER), "--json", "--cmd",
                                   f"{sys.executable} -m unspin.cli check --format json", tmp],
                                  capture_output=True, text=True, check=True)
-            print(f"{style:10s} rate={rate}: {out.stdout.strip()}")
+            print(f"{style:10s} rate={rate} {relations or 'all links':9s}: {out.stdout.strip()}")
 
 
 if __name__ == "__main__":
