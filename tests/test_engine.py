@@ -41,6 +41,17 @@ def test_capitalised_spun_word_keeps_case(engine):
     assert any(f.text == "Helium" and f.best == "He" for f in findings)
 
 
+def test_names_stay_unflagged_where_the_spinner_leaves_capitals_alone(engine):
+    """'Young' could read 'New' and 'Hope' 'Trust'; but this spinner never touched a capitalised word."""
+    text = ("Officials said helium volition not beryllium able to attend the meeting with Mr. Page, and they tin not "
+            "hold connected a caller date oregon time. Governor Hope said the Bush administration would reply "
+            "successful writing, and Baker added that the Young report was wide. Analysts expected Page and Hope to "
+            "speak astatine the summit, but Smith said the talks would beryllium difficult.")
+    findings = engine.analyze(text, 0.05)
+    assert {"helium", "volition", "oregon", "astatine"} <= {f.text for f in findings}
+    assert not [f for f in findings if f.text[0].isupper()]
+
+
 def test_reanalysis_is_cached_and_identical(engine):
     first = engine.analyze(SPUN)
     assert engine.analyze(SPUN) == first

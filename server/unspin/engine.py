@@ -33,7 +33,9 @@ from .lexicon import POS_NAMES, RELATION_NAMES, Lexicon, shared_lexicon
 from .morphology import shared_morphology
 from .tokens import Token, chunks, tokenize
 
-PROPER_NOUN_LOG_PRIOR = -3.0  # capitalised mid-sentence or all capitals: a name unless evidence is overwhelming
+# Capitalised mid-sentence or all capitals: likely a name.  Spinners that leave capitals alone are
+# recognised by the channel's low spin rate for capitalised words, which does most of the protecting.
+PROPER_NOUN_LOG_PRIOR = -1.0
 COMPOUND_LOG_PRIOR = -1.0  # part of a hyphenated compound
 SHORT_WORD_LOG_PRIOR = -1.5  # abbreviations and particles ("ft", "in"): spinners write dictionary words
 BLIND_CONTEXT_LOG_PRIOR = -1.0  # see Engine._log_prior
