@@ -33,7 +33,7 @@ class Slot:
     """A word that may have been spun."""
 
     index: int  # position in the sentence's word stream
-    observed: str
+    observed: str  # as the language model reads it (in its own spelling: "meters" for "metres")
     lemma: str  # of the observed word ("demands" -> "demand"), its family in the document's vocabulary
     candidates: tuple[Candidate, ...]
     log_prior: float  # log10 adjustment to every substitution hypothesis (proper nouns, compounds)

@@ -180,15 +180,19 @@ class Engine:
             if tok.kind in ("punct", "end"):
                 continue
             form = _lm_form(tok)
+            read = form
             if tok.kind == "word" and len(form) > 1:
+                read = self.model.reading(form)
                 cands = gen.candidates(form)
+                if read != form:  # "plough" is read "plow", which is then no candidate for it
+                    cands = tuple(c for c in cands if c.word != read)
                 if cands:
                     prior = self._log_prior(text, tok, first=not words,
                                             blind=bool(words) and not self.model.known(words[-1]))
-                    slots.append(Slot(len(words), form, gen.lemma(form), cands, prior, self.model.logp(form, "", ""),
+                    slots.append(Slot(len(words), read, gen.lemma(form), cands, prior, self.model.logp(read, "", ""),
                                       tok.text[0].isupper(), gen.is_inflected(form)))
                     slot_tokens.append(tok)
-            words.append(form)
+            words.append(read)
         key = (tuple(words), tuple(s.index for s in slots))
         verdict_key = (key, tuple((s.log_prior, s.capitalized) for s in slots))
         return _Sentence(key[0], tuple(slots), tuple(slot_tokens), key, verdict_key)

@@ -12,10 +12,12 @@ import os
 
 from .lexicon import Lexicon, shared_lexicon
 from .loaded_once import loaded_once
+from .spelling import american
 
 _LOG10_BASE = math.log10(1.0001)  # pocketsphinx scores are log base 1.0001
 _ZERO = -536870912
 OOV_PENALTY = -1.0
+SPELLING_MARGIN = 0.3  # log10: an American spelling the model knows this much better is read instead
 SENTENCE_START = "<s>"
 SENTENCE_END = "</s>"
 _CACHE_LIMIT = 50_000
@@ -37,12 +39,25 @@ class LanguageModel:
         self._lexicon = lexicon
         self._cache: dict[tuple[str, str, str], float] = {}
         self._known: dict[str, bool] = {}
+        self._readings: dict[str, str] = {}
 
     def known(self, word: str) -> bool:
         k = self._known.get(word)
         if k is None:
             k = self._known[word] = self._model.prob([word]) != _ZERO
         return k
+
+    def reading(self, word: str) -> str:
+        """The spelling the model should read ``word`` in: its American form where the model knows that
+        far better ("meters" for "metres"), else ``word`` itself; see ``spelling``."""
+        got = self._readings.get(word)
+        if got is None:
+            got = american(word)
+            if got == word or not self.known(got) or \
+                    self.logp(got, "", "") < self.logp(word, "", "") + SPELLING_MARGIN:
+                got = word
+            self._readings[word] = got
+        return got
 
     def logps(self, words: list[str], prev: str, prev2: str) -> list[float]:
         """``logp`` of each of ``words`` after the same history (one call for a decoder's alternatives)."""
