@@ -69,3 +69,18 @@ def test_the_document_learns_which_thesaurus_relations_its_spinner_uses():
     assert channel.relation_lift[RELATIONS["syn"]] > 1.0 > channel.relation_lift[RELATIONS["hyper"]]
     _, (syn, hyper) = channel.posterior(*unclear)
     assert syn > 1.5 * hyper
+
+
+def test_boilerplate_is_one_piece_of_evidence_not_one_per_line(engine):
+    """'Patch by ...' closing every line of release notes once read as 'Piece by ...' spun 17 times."""
+    names = ["Ann Lee", "Bo Chen", "Cy Diaz", "Di Fox", "Ed Gray", "Flo Hunt", "Gus Ives", "Hal Jones", "Ida Kern",
+             "Jo Lund", "Kim Moss", "Lou Nash", "Max Ortiz", "Ned Pike", "Oz Quinn", "Pat Ross", "Quincy Su"]
+    fixes = ["Fix a crash when the window is closed", "Fix the colour of the status bar", "Add a test for the editor",
+             "Fix a hang when the file is saved", "Make the dialog remember its size", "Fix the copy of wrapped lines"]
+    notes = "\n".join(f"{fixes[i % len(fixes)]}. Patch by {name}." for i, name in enumerate(names))
+    spun = ("Officials said helium volition not beryllium able to attend the meeting, and they tin not hold connected "
+            "a caller date oregon time. Analysts expected the talks to proceed astatine the summit, but officials said "
+            "they would beryllium difficult successful the coming weeks.")
+    found = {f.text for f in engine.analyze(spun + "\n" + notes + "\n")}
+    assert {"helium", "volition", "astatine", "successful"} <= found
+    assert not found & {"Patch", "Fix", "wrapped"}

@@ -1,6 +1,6 @@
 """The document-level spinner channel, fitted by EM on one document.
 
-Six things about spinners and documents are modelled here rather than in per-word rules:
+Seven things about spinners and documents are modelled here rather than in per-word rules:
 
 * **Clean documents have no spin.**  Before any word is judged, the whole
   document is weighed: does a spinner with a typical spin rate explain it
@@ -23,6 +23,11 @@ Six things about spinners and documents are modelled here rather than in per-wor
   per document with the document-wide values as Dirichlet priors.  A form
   that is spun elsewhere in the document is likely spun here too; a form
   that is plainly kept elsewhere is less likely to be an original here.
+* **Repeated wording is not repeated evidence.**  Boilerplate ("Patch by
+  ..." closing every line of release notes) gives the same slot in the
+  same context again and again; ``n`` slots that read alike count as
+  ``sqrt(n)`` in the document's rates, and a slot is judged without its
+  repeats' share as well as its own.
 * **Spinners differ in which thesaurus links they follow**: one takes only
   synonyms, another also broader and narrower terms.  How much likelier
   each relation is among the document's substitutions than the thesaurus's
@@ -117,6 +122,7 @@ N_CLASSES = 4
 MIN_CLASS_RATE = 0.005
 RELATIONS = {name: i for i, name in enumerate(RELATION_NAMES)}
 MIN_RELATION_LIFT = 0.05
+REPEAT_EXPONENT = 0.5  # see module docstring
 MAX_RELATION_LIFT = 1.5  # see module docstring
 
 
@@ -154,6 +160,8 @@ class _Arrays:
     log_unigram: np.ndarray  # of each candidate original
     log_unigram_obs: np.ndarray  # (slots,) of the observed word
     relation: np.ndarray  # thesaurus relation of each candidate to the observed word, see ``RELATIONS``
+    weight: np.ndarray  # (slots,) a slot's weight in the counts: 1 / sqrt(slots that read alike), see ``_repeats``
+    group: np.ndarray  # (slots,) weight times repeats: the share of the counts a slot and its repeats make
     lemma_counts: np.ndarray  # (lemmas,) occurrences of each lemma's forms in the document
     lemmas: dict[str, int]
 
@@ -190,12 +198,23 @@ class _Arrays:
                 relation[i, j] = RELATIONS[c.relation]
                 cand[i, j] = words.setdefault(c.word, len(words))
         pair_keys, pair = np.unique(pair_key(cand.astype(np.int64), obs[:, None]), return_inverse=True)
+        repeats = _repeats(evidence)
+        weight = repeats ** -REPEAT_EXPONENT
         counts = np.array([vocabulary.forms.get(w, 0) for w in words], dtype=float)
+        counts = np.maximum(0.0, counts - np.bincount(obs, 1.0 - weight, len(words)))
         lemma_counts = np.array([vocabulary.lemmas.get(w, 0) for w in lemmas], dtype=float)
         context = params.context(gain, log_uni - log_uni_obs[:, None])  # padding is masked out downstream
         return cls(context, log_q, prior, mask, cand, pair.reshape(n, k).astype(np.int32), obs, cls_obs, cls_cand,
-                   counts, words, pair_keys, lemma_obs, lemma_cand, log_uni, log_uni_obs, relation, lemma_counts,
-                   lemmas)
+                   counts, words, pair_keys, lemma_obs, lemma_cand, log_uni, log_uni_obs, relation, weight,
+                   weight * repeats, lemma_counts, lemmas)
+
+
+def _repeats(evidence: list[tuple[Slot, Sequence[float]]]) -> np.ndarray:
+    """For each slot, how many slots of the document read like it: the same word, case and prior
+    with the same LM gains, that is in a local context the model tells from no other."""
+    keys = [(slot.observed, slot.capitalized, slot.log_prior, tuple(gains)) for slot, gains in evidence]
+    seen = Counter(keys)
+    return np.array([seen[k] for k in keys], dtype=float)
 
 
 def _with_topic(scores: np.ndarray, topic: np.ndarray) -> np.ndarray:
@@ -276,17 +295,21 @@ class DocumentChannel:
             poll()
             spun_p, probs = self._estep(a, context)
             spun_p, probs = np.where(hopeful, spun_p, 0.0), np.where(hopeful[:, None], probs, 0.0)
+            # A slot's own posterior is its whole group's share of the counts (see ``_repeats``), so
+            # leaving it out when the slot is next judged leaves out its repeats as well.
+            self._own = probs * a.group[:, None]
+            w = a.weight
+            spun_p, probs = spun_p * w, probs * w[:, None]
             m = a.mask
             self._spun = np.bincount(a.cand[m], probs[m], len(a.words))
             self._kept = a.counts - np.bincount(a.obs, spun_p, len(a.words))
             self._choice = np.bincount(a.pair[m], probs[m], len(a.pair_keys))
-            self._own = probs
             kept_lemma = a.lemma_counts - np.bincount(a.lemma_obs, spun_p, len(a.lemmas))
             self._lemma_share = np.maximum(0.0, kept_lemma) / vocabulary.total
-            self.rate = max(MIN_RATE, (spun_p.sum() + p.rate_prior_a) / (len(evidence) + p.rate_prior_a
+            self.rate = max(MIN_RATE, (spun_p.sum() + p.rate_prior_a) / (w.sum() + p.rate_prior_a
                                                                           + p.rate_prior_b))
             spun_by_class = np.bincount(a.cls_cand[m], probs[m], N_CLASSES)
-            originals_by_class = spun_by_class + np.bincount(a.cls_obs, 1.0 - spun_p, N_CLASSES)
+            originals_by_class = spun_by_class + np.bincount(a.cls_obs, w - spun_p, N_CLASSES)
             self.class_rates = np.maximum(MIN_CLASS_RATE, (spun_by_class + p.class_strength * self.rate)
                                           / (originals_by_class + p.class_strength))
             self.relation_lift = self._relation_lift(a, spun_p, probs, prior_mix)
