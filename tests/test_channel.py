@@ -84,3 +84,13 @@ def test_boilerplate_is_one_piece_of_evidence_not_one_per_line(engine):
     found = {f.text for f in engine.analyze(spun + "\n" + notes + "\n")}
     assert {"helium", "volition", "astatine", "successful"} <= found
     assert not found & {"Patch", "Fix", "wrapped"}
+
+
+def test_a_clean_document_of_boilerplate_is_judged_clean(engine):
+    """Six hundred 'Patch by ...' lines once added up to the evidence of a spun document."""
+    first = ["Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal", "Ida", "Jo", "Kim", "Lou", "Max", "Ned"]
+    last = ["Lee", "Chen", "Diaz", "Fox", "Gray", "Hunt", "Ives", "Jones", "Kern", "Lund", "Moss", "Nash"]
+    fixes = ["Fix a crash when the window is closed", "Fix the color of the status bar", "Add a test for the editor",
+             "Fix a hang when the file is saved", "Make the dialog remember its size", "Remove an unused import"]
+    text = "\n".join(f"{fixes[i % 6]}. Patch by {first[i % 14]} {last[i % 12]}." for i in range(600))
+    assert engine.channel(text).doc_probability < 0.01

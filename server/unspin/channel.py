@@ -26,8 +26,8 @@ Seven things about spinners and documents are modelled here rather than in per-w
 * **Repeated wording is not repeated evidence.**  Boilerplate ("Patch by
   ..." closing every line of release notes) gives the same slot in the
   same context again and again; ``n`` slots that read alike count as
-  ``sqrt(n)`` in the document's rates, and a slot is judged without its
-  repeats' share as well as its own.
+  ``sqrt(n)`` in the whole-document test and in the document's rates, and
+  a slot is judged without its repeats' share as well as its own.
 * **Spinners differ in which thesaurus links they follow**: one takes only
   synonyms, another also broader and narrower terms.  How much likelier
   each relation is among the document's substitutions than the thesaurus's
@@ -44,6 +44,7 @@ Seven things about spinners and documents are modelled here rather than in per-w
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -160,13 +161,13 @@ class _Arrays:
     log_unigram: np.ndarray  # of each candidate original
     log_unigram_obs: np.ndarray  # (slots,) of the observed word
     relation: np.ndarray  # thesaurus relation of each candidate to the observed word, see ``RELATIONS``
-    weight: np.ndarray  # (slots,) a slot's weight in the counts: 1 / sqrt(slots that read alike), see ``_repeats``
+    weight: np.ndarray  # (slots,) a slot's weight in the counts, see ``evidence_weights``
     group: np.ndarray  # (slots,) weight times repeats: the share of the counts a slot and its repeats make
     lemma_counts: np.ndarray  # (lemmas,) occurrences of each lemma's forms in the document
     lemmas: dict[str, int]
 
     @classmethod
-    def build(cls, evidence: list[tuple[Slot, Sequence[float]]], vocabulary: Vocabulary,
+    def build(cls, evidence: list[tuple[Slot, Sequence[float]]], repeated: np.ndarray, vocabulary: Vocabulary,
               params: ChannelParams, poll: Callable[[], None]) -> "_Arrays":
         n, k = len(evidence), max(len(s.candidates) for s, _ in evidence)
         gain, log_q, log_uni = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
@@ -198,23 +199,27 @@ class _Arrays:
                 relation[i, j] = RELATIONS[c.relation]
                 cand[i, j] = words.setdefault(c.word, len(words))
         pair_keys, pair = np.unique(pair_key(cand.astype(np.int64), obs[:, None]), return_inverse=True)
-        repeats = _repeats(evidence)
-        weight = repeats ** -REPEAT_EXPONENT
+        weight = evidence_weights(repeated)
         counts = np.array([vocabulary.forms.get(w, 0) for w in words], dtype=float)
         counts = np.maximum(0.0, counts - np.bincount(obs, 1.0 - weight, len(words)))
         lemma_counts = np.array([vocabulary.lemmas.get(w, 0) for w in lemmas], dtype=float)
         context = params.context(gain, log_uni - log_uni_obs[:, None])  # padding is masked out downstream
         return cls(context, log_q, prior, mask, cand, pair.reshape(n, k).astype(np.int32), obs, cls_obs, cls_cand,
                    counts, words, pair_keys, lemma_obs, lemma_cand, log_uni, log_uni_obs, relation, weight,
-                   weight * repeats, lemma_counts, lemmas)
+                   weight * repeated, lemma_counts, lemmas)
 
 
-def _repeats(evidence: list[tuple[Slot, Sequence[float]]]) -> np.ndarray:
+def repeats(evidence: list[tuple[Slot, Sequence[float]]]) -> np.ndarray:
     """For each slot, how many slots of the document read like it: the same word, case and prior
     with the same LM gains, that is in a local context the model tells from no other."""
-    keys = [(slot.observed, slot.capitalized, slot.log_prior, tuple(gains)) for slot, gains in evidence]
+    keys = [(slot.observed, slot.capitalized, slot.log_prior, array("d", gains).tobytes()) for slot, gains in evidence]
     seen = Counter(keys)
     return np.array([seen[k] for k in keys], dtype=float)
+
+
+def evidence_weights(repeated: np.ndarray) -> np.ndarray:
+    """Each slot's weight as evidence, from its ``repeats``; see the module docstring."""
+    return repeated ** -REPEAT_EXPONENT
 
 
 def _with_topic(scores: np.ndarray, topic: np.ndarray) -> np.ndarray:
@@ -232,17 +237,18 @@ def pair_key(cand, obs):
     return cand * (1 << 32) + obs
 
 
-def spin_log_likelihood(evidence: list[tuple[Slot, Sequence[float]]]) -> float:
-    """How much better (nats) a spinner at ``REFERENCE_RATE`` explains these slots than no spinner."""
-    ll = 0.0
+def spin_log_likelihoods(evidence: Iterable[tuple[Slot, Sequence[float]]]) -> array:
+    """How much better (nats) a spinner at ``REFERENCE_RATE`` explains each slot than no spinner."""
+    out = array("d")
     for slot, gains in evidence:
         s = sum(10 ** (DOC_LM_WEIGHT * g + c.log_q + slot.log_prior) for g, c in zip(gains, slot.candidates))
-        ll += math.log(1 - REFERENCE_RATE + REFERENCE_RATE * s)
-    return ll
+        out.append(math.log(1 - REFERENCE_RATE + REFERENCE_RATE * s))
+    return out
 
 
-def document_probability(log_likelihood: float, n_slots: int) -> float:
-    """P(the document is spun), from the summed ``spin_log_likelihood`` of its slots."""
+def document_probability(log_likelihood: float, n_slots: float) -> float:
+    """P(the document is spun), from the summed ``spin_log_likelihoods`` of its slots (each weighted
+    by ``evidence_weights``, as is their number)."""
     cost = min(SLOT_COST * n_slots, SLOT_COST_FLOOR * n_slots + SLOT_SPREAD * math.sqrt(n_slots))
     return _sigmoid(PRIOR_LOG_ODDS + log_likelihood - cost)
 
@@ -271,12 +277,13 @@ class DocumentChannel:
         self._final: tuple[np.ndarray, np.ndarray] | None = None
 
     def fit(self, evidence: list[tuple[Slot, Sequence[float]]], vocabulary: Vocabulary,
-            poll: Callable[[], None] = lambda: None) -> "DocumentChannel":
-        """EM on the document's slots.  ``poll`` is called now and then; it may raise to abandon the fit."""
+            poll: Callable[[], None] = lambda: None, repeated: np.ndarray | None = None) -> "DocumentChannel":
+        """EM on the document's slots.  ``poll`` is called now and then; it may raise to abandon the fit.
+        ``repeated``: the slots' ``repeats``, if the caller has them already."""
         p = self.params
         if not evidence:
             return self
-        a = _Arrays.build(evidence, vocabulary, p, poll)
+        a = _Arrays.build(evidence, repeats(evidence) if repeated is None else repeated, vocabulary, p, poll)
         self._rows = {id(slot): i for i, (slot, _) in enumerate(evidence)}
         self._words, self._pair_keys, self._lemmas = a.words, a.pair_keys, a.lemmas
         self._lemma_share = a.lemma_counts / vocabulary.total
@@ -295,7 +302,7 @@ class DocumentChannel:
             poll()
             spun_p, probs = self._estep(a, context)
             spun_p, probs = np.where(hopeful, spun_p, 0.0), np.where(hopeful[:, None], probs, 0.0)
-            # A slot's own posterior is its whole group's share of the counts (see ``_repeats``), so
+            # A slot's own posterior is its whole group's share of the counts (see ``repeats``), so
             # leaving it out when the slot is next judged leaves out its repeats as well.
             self._own = probs * a.group[:, None]
             w = a.weight

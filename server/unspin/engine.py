@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from .candidates import CandidateGenerator
 from .casing import match_case
 from .channel import (
@@ -24,7 +26,9 @@ from .channel import (
     DocumentChannel,
     Vocabulary,
     document_probability,
-    spin_log_likelihood,
+    evidence_weights,
+    repeats,
+    spin_log_likelihoods,
 )
 from .decoder import Slot, SlotPosterior, decode, lm_gains
 from .findings import Finding, Suggestion
@@ -93,7 +97,7 @@ class Engine:
         self._lock = threading.Lock()
         self._generator: CandidateGenerator | None = None
         self._gains: OrderedDict[tuple, list[array]] = OrderedDict()
-        self._likelihoods: OrderedDict[tuple, float] = OrderedDict()
+        self._likelihoods: OrderedDict[tuple, array] = OrderedDict()
         self._chunks: OrderedDict[str, list[_Sentence]] = OrderedDict()
         self._fitted: OrderedDict[str, _Fitted] = OrderedDict()
 
@@ -226,10 +230,10 @@ class Engine:
             self._remember(self._gains, key, got)
         return got
 
-    def _spin_log_likelihood(self, sent: _Sentence) -> float:
+    def _spin_log_likelihoods(self, sent: _Sentence) -> array:
         got = self._likelihoods.get(sent.scored_key)
         if got is None:
-            got = spin_log_likelihood(list(zip(sent.slots, self._observed_gains(sent))))
+            got = spin_log_likelihoods(zip(sent.slots, self._observed_gains(sent)))
             self._remember(self._likelihoods, sent.scored_key, got)
         return got
 
@@ -268,17 +272,19 @@ class Engine:
 
     def _fit_channel(self, sentences: list[_Sentence], check: Callable[[], bool]) -> DocumentChannel:
         """The document's channel; EM runs only if the document is judged spun at all."""
-        ll = 0.0
+        evidence: list[tuple[Slot, array]] = []
+        lls = array("d")
         for sent in sentences:
             _poll(check)
-            ll += self._spin_log_likelihood(sent)
+            evidence += zip(sent.slots, self._observed_gains(sent))
+            lls += self._spin_log_likelihoods(sent)
+        repeated = repeats(evidence)
+        weights = evidence_weights(repeated)
         channel = DocumentChannel(self.settings.channel,
-                                  document_probability(ll, sum(len(sent.slots) for sent in sentences)))
+                                  document_probability(float(weights @ np.asarray(lls)), float(weights.sum())))
         if channel.doc_probability >= MIN_DOC_PROBABILITY:
-            evidence = [(slot, gains) for sent in sentences
-                        for slot, gains in zip(sent.slots, self._observed_gains(sent))]
             vocabulary = Vocabulary.count((w for sent in sentences for w in sent.words), self._candidates().lemma)
-            channel.fit(evidence, vocabulary, lambda: _poll(check))
+            channel.fit(evidence, vocabulary, lambda: _poll(check), repeated)
         return channel
 
     @staticmethod
