@@ -123,8 +123,8 @@ N_CLASSES = 4
 MIN_CLASS_RATE = 0.005
 RELATIONS = {name: i for i, name in enumerate(RELATION_NAMES)}
 MIN_RELATION_LIFT = 0.05
-REPEAT_EXPONENT = 0.5  # see module docstring
 MAX_RELATION_LIFT = 1.5  # see module docstring
+REPEAT_EXPONENT = 0.5  # see module docstring
 
 
 def form_class(capitalized: bool, inflected: bool) -> int:
@@ -270,6 +270,7 @@ class DocumentChannel:
         self._words: dict[str, int] = {}  # ids of the fitted document's words
         self._pair_keys = np.zeros(0, dtype=np.int64)  # and of its (candidate, observed) pairs, see ``pair_key``
         self._own = np.zeros((0, 0))  # last E-step posteriors, left out when a slot is scored
+        self._group = np.zeros(0)  # each fitted slot's and its repeats' share of the counts, see ``repeats``
         self._spun = self._kept = self._choice = np.zeros(0)
         self._lemmas: dict[str, int] = {}  # ids of the lemmas of its words and candidates
         self._lemma_share = np.zeros(0)  # share of the document's words that are kept forms of each lemma
@@ -292,6 +293,7 @@ class DocumentChannel:
         best = np.where(a.mask, context, -np.inf).max(axis=1)
         hopeful = best + a.prior > HOPELESS
         self._own = np.zeros(context.shape)
+        self._group = a.group
         self._spun, self._kept = np.zeros(len(a.words)), np.zeros(len(a.words))
         self._choice = np.zeros(len(a.pair_keys))
         self.rate = max(MIN_RATE, p.rate_prior_a / (p.rate_prior_a + p.rate_prior_b))
@@ -360,7 +362,7 @@ class DocumentChannel:
         scores = np.where(mask, context[rows] + np.log10(rate_c) + np.log10(q) + a.prior[rows, None], -np.inf)
         scores = _with_topic(scores, p.topic(self._lemma_share[a.lemma_cand[rows]], a.log_unigram[rows]))
         spun_o = np.maximum(0.0, self._spun[obs])
-        kept_o = np.maximum(0.0, self._kept[obs] - (1.0 - mine.sum(axis=1)))
+        kept_o = np.maximum(0.0, self._kept[obs] - (self._group[rows] - mine.sum(axis=1)))
         rate_o = self.class_rates[a.cls_obs[rows]]
         keep = np.log10(np.maximum(1e-9, 1.0 - (rate_o * k + spun_o) / (k + spun_o + kept_o)))
         kin = self._lemma_share[a.lemma_obs[rows]] - np.maximum(0.0, self._kept[obs]) / self._total
@@ -396,9 +398,10 @@ class DocumentChannel:
             return float(arr[i]) if i is not None else 0.0
 
         own = self._own[row, : len(gains)].tolist() if fitted else [0.0] * len(gains)
+        group = float(self._group[row]) if fitted else 1.0
         o = words.get(slot.observed)
         spun_o = max(0.0, stat(self._spun, o))
-        kept_o = max(0.0, stat(self._kept, o) - (1.0 - sum(own)))
+        kept_o = max(0.0, stat(self._kept, o) - (group - sum(own)))
         rate_o = self.class_rates[form_class(slot.capitalized, slot.inflected)]
         keep = math.log10(max(1e-9, 1.0 - (rate_o * k + spun_o) / (k + spun_o + kept_o)))
         kin = stat(self._lemma_share, self._lemmas.get(slot.lemma)) - max(0.0, stat(self._kept, o)) / self._total
