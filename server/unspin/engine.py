@@ -193,7 +193,7 @@ class Engine:
                 if cands:
                     prior = self._log_prior(text, tok, first=not words,
                                             blind=bool(words) and not self.model.known(words[-1]))
-                    slots.append(Slot(len(words), read, gen.lemma(form), cands, prior, self.model.logp(read, "", ""),
+                    slots.append(Slot(len(words), read, gen.lemma(read), cands, prior, self.model.logp(read, "", ""),
                                       tok.text[0].isupper(), gen.is_inflected(form)))
                     slot_tokens.append(tok)
             words.append(read)
