@@ -28,7 +28,8 @@ _RULES = [
 _WORDS = {"grey": "gray", "greys": "grays", "tyre": "tire", "tyres": "tires", "plough": "plow",
           "ploughs": "plows", "ploughed": "plowed", "aluminium": "aluminum", "storey": "story",
           "storeys": "stories", "sceptic": "skeptic", "sceptical": "skeptical", "whilst": "while",
-          "amongst": "among", "cheque": "check", "cheques": "checks", "kerb": "curb", "pyjamas": "pajamas"}
+          "amongst": "among", "cheque": "check", "cheques": "checks", "kerb": "curb", "pyjamas": "pajamas",
+          "timbre": "timbre", "timbres": "timbres"}  # the last: American too, and not "timber"
 
 
 def american(word: str) -> str:
