@@ -85,9 +85,10 @@ class CandidateGenerator:
             options += [(e, lemma, tag) for e in islice(entries, limit)]
         options.sort(key=lambda o: -o[0].log_joint)
         best: dict[str, tuple[str, ReverseEntry, str | None]] = {}  # form -> (observed lemma, entry, tag)
+        read = self._model.reading(word)  # "plough" is read "plow", which is then no candidate for it
         for entry, lemma, tag in options[:limit]:
             form = entry.original if tag is None else self._morphology.inflect(entry.original, tag)
-            if not form or (len(form) == 1 and form not in _ONE_LETTER_WORDS) or form == word \
+            if not form or (len(form) == 1 and form not in _ONE_LETTER_WORDS) or form in (word, read) \
                     or not self._model.known(form) or is_spelling_variant(form, word):
                 continue
             have = best.get(form)

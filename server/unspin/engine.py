@@ -188,8 +188,6 @@ class Engine:
             if tok.kind == "word" and len(form) > 1:
                 read = self.model.reading(form)
                 cands = gen.candidates(form)
-                if read != form:  # "plough" is read "plow", which is then no candidate for it
-                    cands = tuple(c for c in cands if c.word != read)
                 if cands:
                     prior = self._log_prior(text, tok, first=not words,
                                             blind=bool(words) and not self.model.known(words[-1]))
