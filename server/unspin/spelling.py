@@ -28,12 +28,14 @@ _RULES = [
 _WORDS = {"grey": "gray", "greys": "grays", "tyre": "tire", "tyres": "tires", "plough": "plow",
           "ploughs": "plows", "ploughed": "plowed", "aluminium": "aluminum", "storey": "story",
           "storeys": "stories", "sceptic": "skeptic", "sceptical": "skeptical", "whilst": "while",
-          "amongst": "among", "cheque": "check", "cheques": "checks", "kerb": "curb", "pyjamas": "pajamas",
-          "timbre": "timbre", "timbres": "timbres"}  # the last: American too, and not "timber"
+          "amongst": "among", "cheque": "check", "cheques": "checks", "kerb": "curb", "pyjamas": "pajamas"}
+_AMERICAN_TOO = frozenset({"timbre", "timbres"})  # which the rules would take for a British "timber"
 
 
 def american(word: str) -> str:
     """``word`` (lower case) with every British spelling pattern turned American; may not be a word."""
+    if word in _AMERICAN_TOO:
+        return word
     got = _WORDS.get(word)
     if got is not None:
         return got
