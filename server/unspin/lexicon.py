@@ -54,9 +54,9 @@ class Lexicon:
             for pos, *cells in self._reverse.rows(lemma, ORIGINALS_PER_ROW + 1):
                 pos = sys.intern(pos)
                 for cell in cells:
-                    orig, rel, lq = cell.rsplit(":", 2)
-                    entries.append(ReverseEntry(sys.intern(orig), pos, sys.intern(rel), float(lq),
-                                                float(lq) + self.log10_unigram(orig)))
+                    orig, rel, log_q = _cell(cell)
+                    entries.append(ReverseEntry(sys.intern(orig), pos, sys.intern(rel), log_q,
+                                                log_q + self.log10_unigram(orig)))
             entries.sort(key=lambda e: -e.log_joint)
             got = self._parsed[lemma] = tuple(entries)
             if len(self._parsed) > _ROWS_KEPT:
@@ -69,14 +69,19 @@ class Lexicon:
         for observed, rest in self._reverse.items():
             pos, *cells = rest.split("\t")
             for cell in cells:
-                orig, rel, lq = cell.rsplit(":", 2)
-                yield observed, pos, orig, rel, float(lq)
+                yield observed, pos, *_cell(cell)
 
     def zipf(self, word: str) -> float:
         return self._zipf.get(word, _FLOOR_ZIPF)
 
     def log10_unigram(self, word: str) -> float:
         return self.zipf(word) - 9.0
+
+
+def _cell(cell: str) -> tuple[str, str, float]:
+    """A row's cell "original:relation:log10q" as (original, relation, log10 q)."""
+    orig, rel, log_q = cell.rsplit(":", 2)
+    return orig, rel, float(log_q)
 
 
 shared_lexicon = loaded_once(Lexicon)
