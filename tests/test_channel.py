@@ -67,7 +67,7 @@ def test_the_document_learns_which_thesaurus_relations_its_spinner_uses():
     vocabulary = Vocabulary.count([s.observed for s, _ in evidence], str)
     channel = DocumentChannel(ChannelParams(), 1.0).fit(evidence, vocabulary)
     assert channel.relation_lift[RELATIONS["syn"]] > 1.0 > channel.relation_lift[RELATIONS["hyper"]]
-    _, (syn, hyper) = channel.posterior(*unclear)
+    _, ((syn, hyper),) = channel.posteriors([unclear])
     assert syn > 1.5 * hyper
 
 

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .decoder import Slot
+from .decoder import Slot, normalized
 from .lexicon import RELATION_NAMES
 
 DOC_LM_WEIGHT = 0.7
@@ -125,6 +125,7 @@ RELATIONS = {name: i for i, name in enumerate(RELATION_NAMES)}
 MIN_RELATION_LIFT = 0.05
 MAX_RELATION_LIFT = 1.5  # see module docstring
 REPEAT_EXPONENT = 0.5  # see module docstring
+_NO_PAIR = np.iinfo(np.int64).max  # see DocumentChannel.__init__
 
 
 def form_class(capitalized: bool, inflected: bool) -> int:
@@ -137,11 +138,12 @@ def _sigmoid(z: float) -> float:
 
 
 @dataclass
-class _Arrays:
-    """The document's candidate table as padded (slots x candidates) arrays.
+class _Table:
+    """Slots and their candidates as padded (slots x candidates) arrays.
 
-    ``cand`` and ``obs`` index ``words``; ``pair`` indexes ``pair_keys``, the sorted distinct
-    (candidate, observed) pairs encoded as ``pair_key`` (no Python object per pair).
+    ``cand`` and ``obs`` index the fitted document's words, ``lemma_*`` its lemmas, and ``pair`` its
+    distinct (candidate, observed) pairs; an id one past the last stands for a word, lemma or pair
+    the fitted document does not have (see ``DocumentChannel.table``).
     """
 
     context: np.ndarray  # weighted LM gain of a candidate, less the discounted part of its unigram advantage
@@ -153,38 +155,30 @@ class _Arrays:
     obs: np.ndarray  # (slots,)
     cls_obs: np.ndarray  # (slots,) form class of the observed word as an original
     cls_cand: np.ndarray  # form class of each candidate original
-    counts: np.ndarray  # (words,) occurrences of each word as it reads in the document
-    words: dict[str, int]
-    pair_keys: np.ndarray
     lemma_obs: np.ndarray  # (slots,) lemma id of the observed word
     lemma_cand: np.ndarray  # lemma id of each candidate original
     log_unigram: np.ndarray  # of each candidate original
     log_unigram_obs: np.ndarray  # (slots,) of the observed word
     relation: np.ndarray  # thesaurus relation of each candidate to the observed word, see ``RELATIONS``
-    weight: np.ndarray  # (slots,) a slot's weight in the counts, see ``evidence_weights``
-    group: np.ndarray  # (slots,) weight times repeats: the share of the counts a slot and its repeats make
-    lemma_counts: np.ndarray  # (lemmas,) occurrences of each lemma's forms in the document
-    lemmas: dict[str, int]
 
     @classmethod
-    def build(cls, evidence: list[tuple[Slot, Sequence[float]]], repeated: np.ndarray, vocabulary: Vocabulary,
-              params: ChannelParams, poll: Callable[[], None]) -> "_Arrays":
+    def build(cls, evidence: Sequence[tuple[Slot, Sequence[float]]], word_id: Callable[[str], int],
+              lemma_id: Callable[[str], int], params: ChannelParams, poll: Callable[[], None]) -> "_Table":
+        """The table of ``evidence``; ``pair`` is left for the caller, who knows the pairs' ids."""
         n, k = len(evidence), max(len(s.candidates) for s, _ in evidence)
         gain, log_q, log_uni = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
         lemma_obs, lemma_cand = np.zeros(n, dtype=np.int32), np.zeros((n, k), dtype=np.int32)
         log_uni_obs = np.zeros(n)
-        lemmas: dict[str, int] = {}
         mask = np.zeros((n, k), dtype=bool)
         cand = np.zeros((n, k), dtype=np.int32)
         obs, prior = np.zeros(n, dtype=np.int32), np.zeros(n)
         cls_obs, cls_cand = np.zeros(n, dtype=np.int8), np.zeros((n, k), dtype=np.int8)
         relation = np.zeros((n, k), dtype=np.int8)
-        words: dict[str, int] = {}
         for i, (slot, gains) in enumerate(evidence):
             if i % _BLOCK == 0:
                 poll()
-            obs[i] = words.setdefault(slot.observed, len(words))
-            lemma_obs[i] = lemmas.setdefault(slot.lemma, len(lemmas))
+            obs[i] = word_id(slot.observed)
+            lemma_obs[i] = lemma_id(slot.lemma)
             log_uni_obs[i] = slot.log_unigram
             prior[i] = slot.log_prior
             cls_obs[i] = form_class(slot.capitalized, slot.inflected)
@@ -194,19 +188,13 @@ class _Arrays:
             for j, c in enumerate(slot.candidates):
                 log_q[i, j] = c.log_q
                 log_uni[i, j] = c.log_unigram
-                lemma_cand[i, j] = lemmas.setdefault(c.lemma, len(lemmas))
+                lemma_cand[i, j] = lemma_id(c.lemma)
                 cls_cand[i, j] = form_class(slot.capitalized, c.inflected)
                 relation[i, j] = RELATIONS[c.relation]
-                cand[i, j] = words.setdefault(c.word, len(words))
-        pair_keys, pair = np.unique(pair_key(cand.astype(np.int64), obs[:, None]), return_inverse=True)
-        weight = evidence_weights(repeated)
-        counts = np.array([vocabulary.forms.get(w, 0) for w in words], dtype=float)
-        counts = np.maximum(0.0, counts - np.bincount(obs, 1.0 - weight, len(words)))
-        lemma_counts = np.array([vocabulary.lemmas.get(w, 0) for w in lemmas], dtype=float)
+                cand[i, j] = word_id(c.word)
         context = params.context(gain, log_uni - log_uni_obs[:, None])  # padding is masked out downstream
-        return cls(context, log_q, prior, mask, cand, pair.reshape(n, k).astype(np.int32), obs, cls_obs, cls_cand,
-                   counts, words, pair_keys, lemma_obs, lemma_cand, log_uni, log_uni_obs, relation, weight,
-                   weight * repeated, lemma_counts, lemmas)
+        return cls(context, log_q, prior, mask, cand, np.zeros((n, k), dtype=np.int32), obs, cls_obs, cls_cand,
+                   lemma_obs, lemma_cand, log_uni, log_uni_obs, relation)
 
 
 def repeats(evidence: list[tuple[Slot, Sequence[float]]]) -> np.ndarray:
@@ -257,7 +245,8 @@ class DocumentChannel:
     """Spin probabilities for one document; ``scores`` turns LM gains into log10 hypothesis scores.
 
     EM runs on whole-document arrays; each slot's posterior leaves its own previous posterior out of
-    the counts it is judged by (so a word cannot confirm itself).
+    the counts it is judged by (so a word cannot confirm itself).  A slot the channel was not fitted
+    on (a sentence edited since) is scored by the same arithmetic, on a table of its own.
     """
 
     def __init__(self, params: ChannelParams, doc_probability: float) -> None:
@@ -267,15 +256,18 @@ class DocumentChannel:
         self.class_rates = np.full(N_CLASSES, MIN_RATE)
         self.relation_lift = np.ones(len(RELATIONS))
         self._rows: dict[int, int] = {}  # id(slot) -> row of the fitted slots
-        self._words: dict[str, int] = {}  # ids of the fitted document's words
-        self._pair_keys = np.zeros(0, dtype=np.int64)  # and of its (candidate, observed) pairs, see ``pair_key``
+        # Ids of the fitted document's words, of the lemmas of its words and candidates, and of its
+        # (candidate, observed) pairs (the index of their sorted ``pair_key``).  The statistics below
+        # have one entry more than there are ids: a zero for what the document does not have, whose
+        # pair key is the sentinel closing ``_pair_keys``.
+        self._words: dict[str, int] = {}
+        self._lemmas: dict[str, int] = {}
+        self._pair_keys = np.array([_NO_PAIR])
+        self._spun = self._kept = self._choice = self._lemma_share = np.zeros(1)
         self._own = np.zeros((0, 0))  # last E-step posteriors, left out when a slot is scored
         self._group = np.zeros(0)  # each fitted slot's and its repeats' share of the counts, see ``repeats``
-        self._spun = self._kept = self._choice = np.zeros(0)
-        self._lemmas: dict[str, int] = {}  # ids of the lemmas of its words and candidates
-        self._lemma_share = np.zeros(0)  # share of the document's words that are kept forms of each lemma
         self._total = 1  # words in the document
-        self._final: tuple[np.ndarray, np.ndarray] | None = None
+        self._final: tuple[np.ndarray, np.ndarray] | None = None  # log10 keep and candidate scores per slot
 
     def fit(self, evidence: list[tuple[Slot, Sequence[float]]], vocabulary: Vocabulary,
             poll: Callable[[], None] = lambda: None, repeated: np.ndarray | None = None) -> "DocumentChannel":
@@ -284,161 +276,132 @@ class DocumentChannel:
         p = self.params
         if not evidence:
             return self
-        a = _Arrays.build(evidence, repeats(evidence) if repeated is None else repeated, vocabulary, p, poll)
+        words, lemmas = self._words, self._lemmas
+        t = _Table.build(evidence, lambda w: words.setdefault(w, len(words)),
+                         lambda w: lemmas.setdefault(w, len(lemmas)), p, poll)
+        keys, pair = np.unique(pair_key(t.cand.astype(np.int64), t.obs[:, None]), return_inverse=True)
+        self._pair_keys = np.append(keys, _NO_PAIR)
+        t.pair = pair.reshape(t.cand.shape).astype(np.int32)
         self._rows = {id(slot): i for i, (slot, _) in enumerate(evidence)}
-        self._words, self._pair_keys, self._lemmas = a.words, a.pair_keys, a.lemmas
-        self._lemma_share = a.lemma_counts / vocabulary.total
+        n_words, n_pairs, n_lemmas = len(words) + 1, len(self._pair_keys), len(lemmas) + 1
+        repeated = repeats(evidence) if repeated is None else repeated
+        weight = evidence_weights(repeated)
+        self._group = weight * repeated
+        counts = np.array([vocabulary.forms.get(w, 0) for w in words] + [0], dtype=float)
+        counts = np.maximum(0.0, counts - np.bincount(t.obs, 1.0 - weight, n_words))
+        lemma_counts = np.array([vocabulary.lemmas.get(w, 0) for w in lemmas] + [0], dtype=float)
+        self._lemma_share = lemma_counts / vocabulary.total
         self._total = vocabulary.total
-        context = a.context
-        best = np.where(a.mask, context, -np.inf).max(axis=1)
-        hopeful = best + a.prior > HOPELESS
-        self._own = np.zeros(context.shape)
-        self._group = a.group
-        self._spun, self._kept = np.zeros(len(a.words)), np.zeros(len(a.words))
-        self._choice = np.zeros(len(a.pair_keys))
+        hopeful = np.where(t.mask, t.context, -np.inf).max(axis=1) + t.prior > HOPELESS
+        self._own = np.zeros(t.context.shape)
+        self._spun, self._kept = np.zeros(n_words), np.zeros(n_words)
+        self._choice = np.zeros(n_pairs)
         self.rate = max(MIN_RATE, p.rate_prior_a / (p.rate_prior_a + p.rate_prior_b))
         self.class_rates = np.full(N_CLASSES, self.rate)
-        joint = np.where(a.mask, 10.0 ** (a.log_q + a.log_unigram), 0.0)
+        joint = np.where(t.mask, 10.0 ** (t.log_q + t.log_unigram), 0.0)
         prior_mix = joint / np.maximum(joint.sum(axis=1, keepdims=True), 1e-300)
         for _ in range(p.em_iterations):
             poll()
-            spun_p, probs = self._estep(a, context)
+            spun_p, probs = normalized(*self._log_scores(t, self._own, self._group))
             spun_p, probs = np.where(hopeful, spun_p, 0.0), np.where(hopeful[:, None], probs, 0.0)
             # A slot's own posterior is its whole group's share of the counts (see ``repeats``), so
             # leaving it out when the slot is next judged leaves out its repeats as well.
-            self._own = probs * a.group[:, None]
-            w = a.weight
-            spun_p, probs = spun_p * w, probs * w[:, None]
-            m = a.mask
-            self._spun = np.bincount(a.cand[m], probs[m], len(a.words))
-            self._kept = a.counts - np.bincount(a.obs, spun_p, len(a.words))
-            self._choice = np.bincount(a.pair[m], probs[m], len(a.pair_keys))
-            kept_lemma = a.lemma_counts - np.bincount(a.lemma_obs, spun_p, len(a.lemmas))
+            self._own = probs * self._group[:, None]
+            spun_p, probs = spun_p * weight, probs * weight[:, None]
+            m = t.mask
+            self._spun = np.bincount(t.cand[m], probs[m], n_words)
+            self._kept = counts - np.bincount(t.obs, spun_p, n_words)
+            self._choice = np.bincount(t.pair[m], probs[m], n_pairs)
+            kept_lemma = lemma_counts - np.bincount(t.lemma_obs, spun_p, n_lemmas)
             self._lemma_share = np.maximum(0.0, kept_lemma) / vocabulary.total
-            self.rate = max(MIN_RATE, (spun_p.sum() + p.rate_prior_a) / (w.sum() + p.rate_prior_a
-                                                                          + p.rate_prior_b))
-            spun_by_class = np.bincount(a.cls_cand[m], probs[m], N_CLASSES)
-            originals_by_class = spun_by_class + np.bincount(a.cls_obs, w - spun_p, N_CLASSES)
+            self.rate = max(MIN_RATE, (spun_p.sum() + p.rate_prior_a) / (weight.sum() + p.rate_prior_a
+                                                                           + p.rate_prior_b))
+            spun_by_class = np.bincount(t.cls_cand[m], probs[m], N_CLASSES)
+            originals_by_class = spun_by_class + np.bincount(t.cls_obs, weight - spun_p, N_CLASSES)
             self.class_rates = np.maximum(MIN_CLASS_RATE, (spun_by_class + p.class_strength * self.rate)
                                           / (originals_by_class + p.class_strength))
-            self.relation_lift = self._relation_lift(a, spun_p, probs, prior_mix)
-        self._final = self._estep(a, context)
+            self.relation_lift = self._relation_lift(t, spun_p, probs, prior_mix)
+        self._final = self._log_scores(t, self._own, self._group)
         return self
 
-    def _relation_lift(self, a: _Arrays, spun_p: np.ndarray, probs: np.ndarray,
+    def _relation_lift(self, t: _Table, spun_p: np.ndarray, probs: np.ndarray,
                        prior_mix: np.ndarray) -> np.ndarray:
         """How much likelier each thesaurus relation is in this document's substitutions than the
         thesaurus's own mix would have it, for the words judged spun."""
-        m, s, n = a.mask, self.params.relation_strength, len(RELATIONS)
+        m, s, n = t.mask, self.params.relation_strength, len(RELATIONS)
         spun = spun_p.sum()
         if spun <= 0:
             return np.ones(n)
-        expected = np.bincount(a.relation[m], (spun_p[:, None] * prior_mix)[m], n) / spun
-        seen = np.bincount(a.relation[m], probs[m], n)
+        expected = np.bincount(t.relation[m], (spun_p[:, None] * prior_mix)[m], n) / spun
+        seen = np.bincount(t.relation[m], probs[m], n)
         lift = (seen + s * expected) / np.maximum((spun + s) * expected, 1e-12)
         return np.where(expected > 1e-9, np.clip(lift, MIN_RELATION_LIFT, MAX_RELATION_LIFT), 1.0)
 
-    def _estep(self, a: _Arrays, context: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """P(spun) per slot and P(original = c) per candidate under the current counts.
+    def _log_scores(self, t: _Table, own: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """log10 score of keeping each slot's observed word and of each candidate original, under the
+        current counts less each slot's ``own`` posteriors and its ``group``'s share of the kept counts.
 
         Computed in blocks of rows: the arithmetic needs a dozen temporaries of the table's size,
         which for a long document would otherwise double the process's peak memory.
         """
-        spun, probs = np.empty(len(context)), np.empty(context.shape)
-        for start in range(0, len(context), _BLOCK):
+        keep, scores = np.empty(len(t.context)), np.empty(t.context.shape)
+        for start in range(0, len(t.context), _BLOCK):
             rows = slice(start, start + _BLOCK)
-            spun[rows], probs[rows] = self._estep_rows(a, context, rows)
-        return spun, probs
+            keep[rows], scores[rows] = self._log_scores_rows(t, rows, own[rows], group[rows])
+        return keep, scores
 
-    def _estep_rows(self, a: _Arrays, context: np.ndarray, rows: slice) -> tuple[np.ndarray, np.ndarray]:
-        p, mine = self.params, self._own[rows]
-        k = p.form_strength
-        cand, obs, mask = a.cand[rows], a.obs[rows], a.mask[rows]
-        spun_c = np.maximum(0.0, self._spun[cand] - mine)
-        chosen = np.maximum(0.0, self._choice[a.pair[rows]] - mine)
-        q = (p.choice_strength * 10.0 ** a.log_q[rows] * self.relation_lift[a.relation[rows]] + chosen) \
-            / (p.choice_strength + spun_c)
-        rate_c = (self.class_rates[a.cls_cand[rows]] * k + spun_c) / (k + spun_c + np.maximum(0.0, self._kept[cand]))
-        scores = np.where(mask, context[rows] + np.log10(rate_c) + np.log10(q) + a.prior[rows, None], -np.inf)
-        scores = _with_topic(scores, p.topic(self._lemma_share[a.lemma_cand[rows]], a.log_unigram[rows]))
-        spun_o = np.maximum(0.0, self._spun[obs])
-        kept_o = np.maximum(0.0, self._kept[obs] - (self._group[rows] - mine.sum(axis=1)))
-        rate_o = self.class_rates[a.cls_obs[rows]]
-        keep = np.log10(np.maximum(1e-9, 1.0 - (rate_o * k + spun_o) / (k + spun_o + kept_o)))
-        kin = self._lemma_share[a.lemma_obs[rows]] - np.maximum(0.0, self._kept[obs]) / self._total
-        keep = keep + p.kin(np.maximum(0.0, kin), a.log_unigram_obs[rows])
-        top = np.maximum(keep, scores.max(axis=1))
-        pk = 10.0 ** (keep - top)
-        pc = 10.0 ** (scores - top[:, None])
-        z = pk + pc.sum(axis=1)
-        probs = pc / z[:, None]
-        return probs.sum(axis=1), probs
-
-    def fitted(self, slot: Slot) -> tuple[float, list[float]] | None:
-        """The posterior of ``slot`` in the document as it reads, from the last EM step."""
-        row = self._rows.get(id(slot))
-        if row is None or self._final is None:
-            return None
-        spun, probs = self._final
-        return float(spun[row]), probs[row, : len(slot.candidates)].tolist()
-
-    def scores(self, slot: Slot, gains: Sequence[float]) -> tuple[float, list[float]]:
-        """log10 score of keeping the observed word, and of each candidate original, given ``gains``.
-
-        A slot the channel was fitted on is judged without its own share of the counts; any other
-        (a sentence edited since the fit) by the counts as they are.
-        """
+    def _log_scores_rows(self, t: _Table, rows: slice, mine: np.ndarray,
+                         group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         p = self.params
-        k, strength = p.form_strength, p.choice_strength
-        row = self._rows.get(id(slot))
-        fitted = row is not None and self._final is not None
-        words = self._words
+        k = p.form_strength
+        cand, obs, mask = t.cand[rows], t.obs[rows], t.mask[rows]
+        spun_c = np.maximum(0.0, self._spun[cand] - mine)
+        chosen = np.maximum(0.0, self._choice[t.pair[rows]] - mine)
+        q = (p.choice_strength * 10.0 ** t.log_q[rows] * self.relation_lift[t.relation[rows]] + chosen) \
+            / (p.choice_strength + spun_c)
+        rate_c = (self.class_rates[t.cls_cand[rows]] * k + spun_c) / (k + spun_c + np.maximum(0.0, self._kept[cand]))
+        scores = np.where(mask, t.context[rows] + np.log10(rate_c) + np.log10(q) + t.prior[rows, None], -np.inf)
+        scores = _with_topic(scores, p.topic(self._lemma_share[t.lemma_cand[rows]], t.log_unigram[rows]))
+        spun_o = np.maximum(0.0, self._spun[obs])
+        kept_o = np.maximum(0.0, self._kept[obs] - (group - mine.sum(axis=1)))
+        rate_o = self.class_rates[t.cls_obs[rows]]
+        keep = np.log10(np.maximum(1e-9, 1.0 - (rate_o * k + spun_o) / (k + spun_o + kept_o)))
+        kin = self._lemma_share[t.lemma_obs[rows]] - np.maximum(0.0, self._kept[obs]) / self._total
+        return keep + p.kin(np.maximum(0.0, kin), t.log_unigram_obs[rows]), scores
 
-        def stat(arr: np.ndarray, i: int | None) -> float:
-            return float(arr[i]) if i is not None else 0.0
+    def table(self, evidence: Sequence[tuple[Slot, Sequence[float]]]) -> _Table:
+        """``evidence`` as a table under the fitted document's ids, for slots it was not fitted on."""
+        words, lemmas = self._words, self._lemmas
+        t = _Table.build(evidence, lambda w: words.get(w, len(words)), lambda w: lemmas.get(w, len(lemmas)),
+                         self.params, lambda: None)
+        keys = pair_key(t.cand.astype(np.int64), t.obs[:, None])
+        at = np.searchsorted(self._pair_keys, keys)
+        t.pair = np.where(self._pair_keys[at] == keys, at, len(self._pair_keys) - 1).astype(np.int32)
+        return t
 
-        own = self._own[row, : len(gains)].tolist() if fitted else [0.0] * len(gains)
-        group = float(self._group[row]) if fitted else 1.0
-        o = words.get(slot.observed)
-        spun_o = max(0.0, stat(self._spun, o))
-        kept_o = max(0.0, stat(self._kept, o) - (group - sum(own)))
-        rate_o = self.class_rates[form_class(slot.capitalized, slot.inflected)]
-        keep = math.log10(max(1e-9, 1.0 - (rate_o * k + spun_o) / (k + spun_o + kept_o)))
-        kin = stat(self._lemma_share, self._lemmas.get(slot.lemma)) - max(0.0, stat(self._kept, o)) / self._total
-        keep += float(p.kin(max(0.0, kin), slot.log_unigram))
-        out = []
-        for c, g, mine in zip(slot.candidates, gains, own):
-            w = words.get(c.word)
-            spun_c = max(0.0, stat(self._spun, w) - mine)
-            chosen = max(0.0, stat(self._choice, self._pair(w, o)) - mine)
-            q = (strength * 10 ** c.log_q * self.relation_lift[RELATIONS[c.relation]] + chosen) / (strength + spun_c)
-            rate = self.class_rates[form_class(slot.capitalized, c.inflected)]
-            rate_c = (rate * k + spun_c) / (k + spun_c + max(0.0, stat(self._kept, w)))
-            context = p.context(g, c.log_unigram - slot.log_unigram)
-            out.append(context + math.log10(rate_c) + math.log10(q) + slot.log_prior)
-        topic = [p.topic(stat(self._lemma_share, self._lemmas.get(c.lemma)), c.log_unigram) for c in slot.candidates]
-        return keep, _with_topic(np.array([out]), np.array([topic]))[0].tolist()
+    def scores(self, evidence: Sequence[tuple[Slot, Sequence[float]]]) -> tuple[np.ndarray, np.ndarray]:
+        """log10 score of keeping each slot's observed word (slots,) and of each of its candidate
+        originals (slots x the most candidates, -inf as padding), given its LM gains.
 
-    def emissions(self, slot: Slot, gains: Sequence[float]) -> tuple[float, list[float]]:
-        """``scores`` less the weighted LM gains: the channel's own terms, for a decoder that brings its
-        own language model.  ``gains`` (the sentence as it reads) only set how the topic term shares
-        out the candidates' mass."""
-        keep, scores = self.scores(slot, gains)
-        w = self.params.lm_weight
-        return keep, [s - w * g for s, g in zip(scores, gains)]
+        A slot the channel was fitted on (its gains are then those it was fitted with) is judged
+        without its own share of the counts, as in the last EM step; any other (a sentence edited
+        since the fit) by the counts as they are.
+        """
+        width = max((len(slot.candidates) for slot, _ in evidence), default=0)
+        keep, scores = np.zeros(len(evidence)), np.full((len(evidence), width), -np.inf)
+        rows = [self._rows.get(id(slot)) if self._final is not None else None for slot, _ in evidence]
+        fitted = [i for i, row in enumerate(rows) if row is not None]
+        if fitted:
+            at = [rows[i] for i in fitted]
+            keep[fitted] = self._final[0][at]
+            scores[fitted] = self._final[1][at][:, :width]
+        fresh = [i for i, row in enumerate(rows) if row is None]
+        if fresh:
+            t = self.table([evidence[i] for i in fresh])
+            keep[fresh], scores[fresh, : t.context.shape[1]] = self._log_scores(t, np.zeros(t.context.shape),
+                                                                               np.ones(len(fresh)))
+        return keep, scores
 
-    def _pair(self, cand: int | None, obs: int | None) -> int | None:
-        if cand is None or obs is None:
-            return None
-        key = pair_key(cand, obs)
-        i = int(np.searchsorted(self._pair_keys, key))
-        return i if i < len(self._pair_keys) and self._pair_keys[i] == key else None
-
-    def posterior(self, slot: Slot, gains: Sequence[float]) -> tuple[float, list[float]]:
-        """P(spun) and P(original = c) for each candidate, given ``gains``."""
-        keep, scores = self.scores(slot, gains)
-        top = max([keep, *scores])
-        pk = 10 ** (keep - top)
-        pc = [10 ** (s - top) for s in scores]
-        z = pk + sum(pc)
-        return sum(pc) / z, [x / z for x in pc]
+    def posteriors(self, evidence: Sequence[tuple[Slot, Sequence[float]]]) -> tuple[np.ndarray, np.ndarray]:
+        """P(spun) per slot and P(original = c) per candidate, given the slots' LM gains."""
+        return normalized(*self.scores(evidence))

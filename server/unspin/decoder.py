@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .candidates import Candidate
 from .language_model import SENTENCE_END, SENTENCE_START, LanguageModel
 
@@ -110,24 +112,38 @@ def decode(model: LanguageModel, words: tuple[str, ...], slots: tuple[Slot, ...]
 def _choices(words: tuple[str, ...], slots: tuple[Slot, ...], observed_gains: list[Sequence[float]],
              channel: "DocumentChannel") -> list[list[Choice]]:
     """Per position, the hypotheses carried into the chain: the word itself, and for suspects (and
-    their neighbours) the likeliest originals after a first, context-as-read pass."""
-    first = {slot.index: channel.fitted(slot) or channel.posterior(slot, gains)
-             for slot, gains in zip(slots, observed_gains)}
-    suspects = {i for i, (spun, _) in first.items() if spun >= SUSPECT}
-    neighbours = {j for i in suspects for j in (i - 1, i + 1) if j in first} - suspects
-    by_index = {s.index: (s, g) for s, g in zip(slots, observed_gains)}
+    their neighbours) the likeliest originals after a first, context-as-read pass.  A hypothesis
+    carries the channel's own terms, the LM gain taken out: the chain brings its own model."""
+    evidence = list(zip(slots, observed_gains))
+    keep, scores = channel.scores(evidence)
+    spun, probs = normalized(keep, scores)
+    row = {slot.index: r for r, slot in enumerate(slots)}
+    suspects = {slot.index for slot, p in zip(slots, spun) if p >= SUSPECT}
+    neighbours = {j for i in suspects for j in (i - 1, i + 1) if j in row} - suspects
+    weight = channel.params.lm_weight
     choices: list[list[Choice]] = []
     for i, word in enumerate(words):
-        if i not in by_index or (i not in suspects and i not in neighbours):
+        if i not in suspects and i not in neighbours:
             choices.append([(word, 0.0, None)])
             continue
-        slot, gains = by_index[i]
-        keep, chan = channel.emissions(slot, gains)
-        probs = first[i][1]
-        ranked = sorted(range(len(probs)), key=lambda k: -probs[k])[:BREADTH if i in suspects else NEIGHBOUR_BREADTH]
-        best = ranked[:1] + [k for k in ranked[1:] if probs[k] >= UNLIKELY]
-        choices.append([(word, keep, None)] + [(slot.candidates[k].word, chan[k], k) for k in best])
+        r = row[i]
+        slot, gains = evidence[r]
+        p = probs[r, : len(slot.candidates)].tolist()
+        ranked = sorted(range(len(p)), key=lambda k: -p[k])[:BREADTH if i in suspects else NEIGHBOUR_BREADTH]
+        best = ranked[:1] + [k for k in ranked[1:] if p[k] >= UNLIKELY]
+        choices.append([(word, float(keep[r]), None)]
+                       + [(slot.candidates[k].word, float(scores[r, k]) - weight * gains[k], k) for k in best])
     return choices
+
+
+def normalized(keep: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """P(spun) per slot and P(original = c) per candidate, from log10 scores of keeping each slot's
+    word (slots,) and of each candidate original (slots x candidates)."""
+    top = np.maximum(keep, scores.max(axis=1))
+    pk = 10.0 ** (keep - top)
+    pc = 10.0 ** (scores - top[:, None])
+    probs = pc / (pk + pc.sum(axis=1))[:, None]
+    return probs.sum(axis=1), probs
 
 
 def _chain_marginals(model: LanguageModel, choices: list[list[Choice]],
