@@ -94,3 +94,20 @@ def test_a_clean_document_of_boilerplate_is_judged_clean(engine):
              "Fix a hang when the file is saved", "Make the dialog remember its size", "Remove an unused import"]
     text = "\n".join(f"{fixes[i % 6]}. Patch by {first[i % 14]} {last[i % 12]}." for i in range(600))
     assert engine.channel(text).doc_probability < 0.01
+
+
+def test_a_sentence_edited_in_after_the_fit_is_judged_by_the_documents_counts():
+    """The fitted document spins 'obs' to 'orig' throughout: 'obs' in a new sentence is suspect even
+    where its context says nothing, while a word the document never had is judged by the rates alone."""
+    def slot(observed: str, original: str) -> Slot:
+        cand = Candidate(original, original, "n", "syn", observed, -1.0, -4.0, False)
+        return Slot(0, observed, observed, (cand,), 0.0, -5.0, False, False)
+
+    evidence = [(slot("obs", "orig"), [3.0 + i / 100]) for i in range(20)]  # in contexts of their own
+    evidence += [(slot(f"kept{i}", f"alt{i}"), [-2.0]) for i in range(40)]
+    vocabulary = Vocabulary.count([s.observed for s, _ in evidence], str)
+    channel = DocumentChannel(ChannelParams(), 1.0).fit(evidence, vocabulary)
+    spun, _ = channel.posteriors([(slot("obs", "orig"), [0.0]), (slot("fresh", "new"), [0.0])])
+    assert spun[0] > 10 * spun[1] and spun[1] < 0.05
+    fitted, _ = channel.posteriors(evidence[:1])
+    assert fitted[0] > 0.9
