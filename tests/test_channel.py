@@ -111,3 +111,10 @@ def test_a_sentence_edited_in_after_the_fit_is_judged_by_the_documents_counts():
     assert spun[0] > 10 * spun[1] and spun[1] < 0.05
     fitted, _ = channel.posteriors(evidence[:1])
     assert fitted[0] > 0.9
+
+
+def test_a_sentence_without_suspect_words_decodes_to_nothing(engine):
+    from unspin.decoder import decode
+
+    channel = DocumentChannel(ChannelParams(), 1.0)
+    assert decode(engine.model, ("the", "end"), (), [], channel, 3) == []

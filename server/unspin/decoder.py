@@ -139,7 +139,7 @@ def _choices(words: tuple[str, ...], slots: tuple[Slot, ...], observed_gains: li
 def normalized(keep: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """P(spun) per slot and P(original = c) per candidate, from log10 scores of keeping each slot's
     word (slots,) and of each candidate original (slots x candidates)."""
-    top = np.maximum(keep, scores.max(axis=1))
+    top = np.maximum(keep, scores.max(axis=1, initial=-np.inf))
     pk = 10.0 ** (keep - top)
     pc = 10.0 ** (scores - top[:, None])
     probs = pc / (pk + pc.sum(axis=1))[:, None]
