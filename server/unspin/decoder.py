@@ -61,18 +61,9 @@ def lm_gains(model: LanguageModel, slot: Slot, hyp: list[str]) -> array:
             return SENTENCE_START if j == -1 else ""
         return hyp[j] if j < n else SENTENCE_END
 
-    p1, p2, n1 = at(i - 1), at(i - 2), at(i + 1)
-    n2 = at(i + 2) if i + 2 <= n else None
-    lp = model.logp
-
-    def local(x: str) -> float:
-        s = lp(x, p1, p2) + lp(n1, x, p1)
-        if n2 is not None:
-            s += lp(n2, n1, x)
-        return s
-
-    base = local(slot.observed)
-    return array("d", [local(c.word) - base for c in slot.candidates])  # 8 bytes a gain: kept per sentence
+    base, *scores = model.window_logps([slot.observed, *(c.word for c in slot.candidates)], at(i - 2), at(i - 1),
+                                       at(i + 1), at(i + 2) if i + 2 <= n else None)
+    return array("d", [s - base for s in scores])  # 8 bytes a gain: kept per sentence
 
 
 def _lse(values: list[float]) -> float:

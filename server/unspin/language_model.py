@@ -73,19 +73,31 @@ class LanguageModel:
         v = self._cache.get(key)
         if v is not None:
             return v
-        if not self.known(word):
-            v = OOV_PENALTY + self._lexicon.log10_unigram(word)
-        else:
-            hist = [word]
-            if prev and self.known(prev):
-                hist.append(prev)
-                if prev2 and self.known(prev2):
-                    hist.append(prev2)
-            v = self._model.prob(hist) * _LOG10_BASE
+        v = self._logp(word, prev, prev2)
         if len(self._cache) > _CACHE_LIMIT:
             self._cache.clear()
         self._cache[key] = v
         return v
+
+    def window_logps(self, words: list[str], prev2: str, prev: str, next1: str, next2: str | None) -> list[float]:
+        """For each of ``words`` in the window ``prev2 prev _ next1 next2``, the summed ``logp`` of the
+        trigrams that involve it (``next2`` None: ``next1`` ends the sentence).  Not memoised: the
+        scoring of every word's candidates, where nearly every trigram is new."""
+        f = self._logp
+        if next2 is None:
+            return [f(w, prev, prev2) + f(next1, w, prev) for w in words]
+        return [f(w, prev, prev2) + f(next1, w, prev) + f(next2, next1, w) for w in words]
+
+    def _logp(self, word: str, prev: str, prev2: str) -> float:
+        known, is_known = self._known.get, self.known  # the dictionary first: this is the innermost loop
+        if not (known(word) or is_known(word)):
+            return OOV_PENALTY + self._lexicon.log10_unigram(word)
+        hist = [word]
+        if prev and (known(prev) or is_known(prev)):
+            hist.append(prev)
+            if prev2 and (known(prev2) or is_known(prev2)):
+                hist.append(prev2)
+        return self._model.prob(hist) * _LOG10_BASE
 
 
 def _load_model() -> LanguageModel:
