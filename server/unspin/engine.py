@@ -180,18 +180,19 @@ class Engine:
         words: list[str] = []
         slots: list[Slot] = []
         slot_tokens: list[Token] = []
+        model = self.model
         for tok in tokens:
             if tok.kind in ("punct", "end"):
                 continue
             form = _lm_form(tok)
             read = form
             if tok.kind == "word" and len(form) > 1:
-                read = self.model.reading(form)
+                read = model.reading(form)
                 cands = gen.candidates(form)
                 if cands:
                     prior = self._log_prior(text, tok, first=not words,
-                                            blind=bool(words) and not self.model.known(words[-1]))
-                    slots.append(Slot(len(words), read, gen.lemma(read), cands, prior, self.model.logp(read, "", ""),
+                                            blind=bool(words) and not model.known(words[-1]))
+                    slots.append(Slot(len(words), read, gen.lemma(read), cands, prior, model.logp(read, "", ""),
                                       tok.text[0].isupper(), gen.is_inflected(form)))
                     slot_tokens.append(tok)
             words.append(read)
