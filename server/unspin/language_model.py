@@ -81,7 +81,7 @@ class LanguageModel:
 
     def window_logps(self, words: list[str], prev2: str, prev: str, next1: str, next2: str | None) -> list[float]:
         """For each of ``words`` in the window ``prev2 prev _ next1 next2``, the summed ``logp`` of the
-        trigrams that involve it (``next2`` None: ``next1`` ends the sentence).  Not memoised: the
+        trigrams that involve it (``next2`` None: ``next1`` is the sentence end).  Not memoised: the
         scoring of every word's candidates, where nearly every trigram is new."""
         f = self._logp
         if next2 is None:
