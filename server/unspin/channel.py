@@ -145,7 +145,7 @@ class _Table:
 
     ``cand`` and ``obs`` index the fitted document's words, ``lemma_*`` its lemmas, and ``pair`` its
     distinct (candidate, observed) pairs; an id one past the last stands for a word, lemma or pair
-    the fitted document does not have (see ``DocumentChannel.table``).
+    the fitted document does not have (see ``DocumentChannel._table``).
     """
 
     context: np.ndarray  # weighted LM gain of a candidate, less the discounted part of its unigram advantage
@@ -371,7 +371,7 @@ class DocumentChannel:
         kin = self._lemma_share[t.lemma_obs[rows]] - np.maximum(0.0, self._kept[obs]) / self._total
         return keep + p.kin(np.maximum(0.0, kin), t.log_unigram_obs[rows]), scores
 
-    def table(self, evidence: Sequence[tuple[Slot, Sequence[float]]]) -> _Table:
+    def _table(self, evidence: Sequence[tuple[Slot, Sequence[float]]]) -> _Table:
         """``evidence`` as a table under the fitted document's ids, for slots it was not fitted on."""
         words, lemmas = self._words, self._lemmas
         t = _Table.build(evidence, lambda w: words.get(w, len(words)), lambda w: lemmas.get(w, len(lemmas)),
@@ -399,7 +399,7 @@ class DocumentChannel:
             scores[fitted] = self._final[1][at][:, :width]
         fresh = [i for i, row in enumerate(rows) if row is None]
         if fresh:
-            t = self.table([evidence[i] for i in fresh])
+            t = self._table([evidence[i] for i in fresh])
             keep[fresh], scores[fresh, : t.context.shape[1]] = self._log_scores(t, np.zeros(t.context.shape),
                                                                                np.ones(len(fresh)))
         return keep, scores
