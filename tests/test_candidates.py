@@ -78,3 +78,12 @@ def test_candidates_say_whether_they_were_re_inflected(engine):
     by_word = {c.word: c for c in engine._candidates().candidates("requests")}
     assert by_word["demands"].inflected
     assert not next(c for c in engine._candidates().candidates("request") if c.word == "demand").inflected
+
+
+def test_distant_originals_are_two_steps_away_and_not_among_the_candidates(engine):
+    gen = engine._candidates()
+    distant = {c.word: c for c in gen.distant("subordinate")}
+    assert distant["member"].via == "associate" and distant["member"].relation == "chain"
+    assert not distant.keys() & set(_cands(engine, "subordinate"))
+    assert distant["member"].log_q < min(c.log_q for c in gen.candidates("subordinate"))
+    assert "demands" in {c.word for c in gen.distant("requests")} | set(_cands(engine, "requests"))

@@ -5,6 +5,7 @@ may stand for "demand"; the candidate is re-inflected to "demands".
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -14,6 +15,7 @@ from .lexicon import Lexicon, ReverseEntry
 from .morphology import Morphology
 
 MAX_CANDIDATES = 12
+MAX_DISTANT = 40
 # The one-letter originals a spinner meets in prose ("a" -> "ampere", "I" -> "iodine"); other letters
 # are symbols ("c" for constant, "f" for farad) that text does not use as words.
 _ONE_LETTER_WORDS = frozenset({"a", "i"})
@@ -30,6 +32,7 @@ class Candidate:
     log_q: float  # log10 channel probability of original -> observed
     log_unigram: float  # log10 unigram probability of ``word``
     inflected: bool  # reached by re-inflecting a lemma ("demands" -> demand -> claim -> "claims")
+    via: str = ""  # for a distant original (``CandidateGenerator.distant``): the lemma between it and the observed
 
 
 def is_spelling_variant(a: str, b: str) -> bool:
@@ -60,6 +63,7 @@ class CandidateGenerator:
         self._model = model
         self._morphology = morphology
         self.candidates = lru_cache(maxsize=200_000)(self._candidates)
+        self.distant = lru_cache(maxsize=20_000)(self._distant)
 
     def is_inflected(self, word: str) -> bool:
         """'demands', 'began': a form that is not its own lemma under any part of speech.
@@ -99,3 +103,39 @@ class CandidateGenerator:
                  for form, (lemma, e, tag) in best.items()]
         found.sort(key=lambda c: -(c.log_q + c.log_unigram))
         return tuple(found[:MAX_CANDIDATES])
+
+    def _distant(self, word: str) -> tuple[Candidate, ...]:
+        """Originals two thesaurus steps from ``word`` and not among its ``candidates``: ``c`` for which
+        some lemma ``m`` may stand, where ``m`` may stand for ``word`` ("member" -> "associate" ->
+        "subordinate").  ``log_q`` sums the two steps' channel probabilities over every ``m``; ``via``
+        names the likeliest.  Ranked by that and the original's frequency, as ``candidates`` are."""
+        paths: dict[tuple[str, str | None], list] = {}  # (original, tag) -> [q summed, best q, via, lemma, entry]
+        for lemma, pos, tag in [(word, None, None), *self._morphology.analyses(word)[1]]:
+            for mid in self._lexicon.originals(lemma):
+                if pos is not None and (mid.pos != pos or mid.relation == "deriv"):
+                    continue
+                for entry in self._lexicon.originals(mid.original):
+                    if entry.pos != mid.pos and entry.relation != "deriv":
+                        continue
+                    q = 10.0 ** (mid.log_q + entry.log_q)
+                    have = paths.get((entry.original, tag))
+                    if have is None:
+                        paths[(entry.original, tag)] = [q, q, mid.original, lemma, entry]
+                    else:
+                        have[0] += q
+                        if q > have[1]:
+                            have[1:] = [q, mid.original, lemma, entry]
+        unigram = self._lexicon.log10_unigram
+        ranked = sorted(paths.items(), key=lambda kv: -kv[1][0] * 10.0 ** unigram(kv[0][0]))
+        near = {c.word for c in self.candidates(word)} | {word, self._model.reading(word)}
+        found: dict[str, Candidate] = {}
+        for (original, tag), (total, _, via, lemma, e) in ranked:
+            form = original if tag is None else self._morphology.inflect(original, tag)
+            if not form or len(form) == 1 or form in near or form in found or not self._model.known(form) \
+                    or is_spelling_variant(form, word):
+                continue
+            found[form] = Candidate(form, original, e.pos, "chain", lemma, math.log10(total),
+                                    self._model.logp(form, "", ""), tag is not None, via)
+            if len(found) == MAX_DISTANT:
+                break
+        return tuple(sorted(found.values(), key=lambda c: -(c.log_q + c.log_unigram)))

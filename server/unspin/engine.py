@@ -31,6 +31,7 @@ from .channel import (
     spin_log_likelihoods,
 )
 from .decoder import Slot, SlotPosterior, decode, lm_gains
+from .distant import NEGLIGIBLE_SHARE, SHARE_SAMPLE, Reach, reach, rerank, share
 from .findings import Finding, Suggestion
 from .language_model import LanguageModel, shared_model
 from .lexicon import POS_NAMES, RELATION_NAMES, Lexicon, shared_lexicon
@@ -50,6 +51,7 @@ _DOCUMENTS_KEPT = 8
 # of its candidate words: one-word edits then cost one sentence, not a document-wide EM (the
 # language server refits once edits pause).
 REFIT_SHARE = 0.2
+JUDGED_SPUN = 0.5  # P(spun) from which a word is read as its original when its neighbours are weighed
 
 
 class Cancelled(Exception):
@@ -80,6 +82,8 @@ class _Fitted:
     keys: frozenset[tuple]
     slots: int
     decoded: dict[tuple, list[SlotPosterior | None]] = field(default_factory=dict)
+    reaches: dict[tuple, list[Reach | None]] = field(default_factory=dict)  # per sentence, see ``distant``
+    distant_share: float | None = None  # of the document's substitutions, see ``distant``
     findings: dict[tuple, list[Finding]] = field(default_factory=dict)  # per sentence and threshold
 
 
@@ -133,6 +137,8 @@ class Engine:
             findings: list[Finding] = []
             if channel.doc_probability < max(threshold, MIN_DOC_PROBABILITY):
                 return findings
+            if fitted.distant_share is None:
+                fitted.distant_share = self._distant_share(fitted, [sent for _, sent in placed if sent.slots], check)
             for offset, sent in placed:
                 if not sent.slots:
                     continue
@@ -254,11 +260,44 @@ class Engine:
         key = (sent.scored_key, sent.tokens[0].start, tuple(t.text for t in sent.tokens), threshold)
         got = fitted.findings.get(key)
         if got is None:
-            scale = fitted.channel.doc_probability
+            scale, pi = fitted.channel.doc_probability, fitted.distant_share or 0.0
+            posts = self._decode(fitted, sent)
+            if pi >= NEGLIGIBLE_SHARE:
+                gen, most = self._candidates(), self.settings.max_suggestions
+                posts = [post if found is None else rerank(post, found, gen.distant(_lm_form(token)), pi, most)
+                         for post, found, token in zip(posts, self._reaches(fitted, sent, _never), sent.tokens)]
             got = fitted.findings[key] = [
                 self._finding(post, token, post.spun * scale)
-                for post, token in zip(self._decode(fitted, sent), sent.tokens)
+                for post, token in zip(posts, sent.tokens)
                 if post is not None and post.spun * scale >= threshold]
+        return got
+
+    def _distant_share(self, fitted: _Fitted, sentences: list[_Sentence], check: Callable[[], bool]) -> float:
+        """The document's share of distant originals, from its first ``SHARE_SAMPLE`` words judged spun."""
+        sample: list[Reach] = []
+        for sent in sentences:
+            sample += [found for found in self._reaches(fitted, sent, check) if found is not None]
+            if len(sample) >= SHARE_SAMPLE:
+                break
+        return share(sample)
+
+    def _reaches(self, fitted: _Fitted, sent: _Sentence, check: Callable[[], bool]) -> list[Reach | None]:
+        """Per slot, how its distant originals explain it if it is judged spun (see ``distant``), in the
+        sentence as decoded: with every word judged spun read as its likeliest original."""
+        got = fitted.reaches.get(sent.scored_key)
+        if got is None:
+            _poll(check)
+            scale, gen = fitted.channel.doc_probability, self._candidates()
+            posts = self._decode(fitted, sent)
+            spun = [post if post is not None and post.spun * scale >= JUDGED_SPUN else None for post in posts]
+            hyp = list(sent.words)
+            for post in spun:
+                if post is not None:
+                    hyp[post.slot.index] = post.ranked[0][0].word
+            weight = fitted.channel.params.lm_weight
+            got = fitted.reaches[sent.scored_key] = [
+                None if post is None else reach(self.model, post, gen.distant(_lm_form(token)), hyp, weight)
+                for post, token in zip(spun, sent.tokens)]
         return got
 
     def _decode(self, fitted: _Fitted, sent: _Sentence) -> list[SlotPosterior | None]:
@@ -297,7 +336,7 @@ class Engine:
         """The finding for ``token``, offsets relative to its chunk."""
         suggestions = []
         for cand, p in post.ranked:
-            relation = _relation_text(cand.observed_lemma, cand.relation, cand.lemma, cand.pos)
+            relation = _relation_text(cand.observed_lemma, cand.relation, cand.lemma, cand.pos, cand.via)
             suggestions.append(Suggestion(match_case(token.text, cand.word), p, relation))
         observed = token.text.lower()
         evidence = context_evidence(post.ranked[0][0].word, observed, post.context_gain) if post.ranked else ""
@@ -321,9 +360,10 @@ def context_evidence(best: str, observed: str, gain: float) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def _relation_text(observed: str, relation: str, original: str, pos: str) -> str:
+def _relation_text(observed: str, relation: str, original: str, pos: str, via: str) -> str:
     """Shared by every finding that names the link: a spun document repeats its words."""
-    return f"'{observed}' {RELATION_NAMES[relation]} '{original}' ({POS_NAMES[pos]})"
+    through = f", through '{via}'" if via else ""
+    return f"'{observed}' {RELATION_NAMES[relation]} '{original}' ({POS_NAMES[pos]}){through}"
 
 
 def _never() -> bool:

@@ -19,6 +19,7 @@ RELATION_NAMES = {
     "deriv": "is derived from the same root as",
     "mythes": "is a thesaurus synonym of",
     "two": "is a synonym of a synonym of",
+    "chain": "is two thesaurus steps from",
 }
 POS_NAMES = {"n": "noun", "v": "verb", "a": "adj.", "r": "adv."}
 _FLOOR_ZIPF = 1.0

@@ -1,0 +1,93 @@
+"""Originals two thesaurus steps away, for documents whose spinner walks that far.
+
+Some spinners do not stop at a word's neighbours: the dev article's turns "member" into
+"subordinate" by way of "associate", "pressure" into "unit" by way of "force".  Such originals are
+too many and too unlikely a priori to stand among every word's candidates, where they would only
+add false alarms; so they are weighed only for words already judged spun, and only as far as the
+document shows its spinner takes such walks.
+
+For each word judged spun, the context as decoded (its spun neighbours restored) scores its
+candidates and its distant originals (``CandidateGenerator.distant``) alike, each weighted by its
+channel probability.  The share of the document's substitutions that are distant is estimated by
+EM over those words: near zero for a spinner that takes only neighbours, since nearly every word is
+then explained better by a neighbour.  A word's distant originals then take that share, reweighed
+by how much better they explain it, of its posterior over originals.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .candidates import Candidate
+from .decoder import SlotPosterior
+from .language_model import SENTENCE_END, SENTENCE_START, LanguageModel
+
+EM_ITERATIONS = 50
+MAX_SHARE = 0.5
+NEGLIGIBLE_SHARE = 1e-3  # a document whose estimated share is below this keeps its rankings
+SHARE_SAMPLE = 150  # words judged spun that the share is estimated from: enough to tell a spinner's habit
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """How well a spun word's candidates, and its distant originals, explain it in the decoded context."""
+
+    near: float  # log10 of the summed q * P_LM ** weight over the word's candidates
+    far: float  # the same over its distant originals
+    scores: np.ndarray  # log10 q * P_LM ** weight of each distant original
+    gains: np.ndarray  # log10 LM gain of each distant original over the observed word
+
+
+def reach(model: LanguageModel, post: SlotPosterior, distant: Sequence[Candidate], hyp: Sequence[str],
+          weight: float) -> Reach | None:
+    """The ``Reach`` of a word judged spun, in ``hyp``: the sentence with its spun words restored."""
+    if not distant:
+        return None
+    i, n = post.slot.index, len(hyp)
+
+    def at(j: int) -> str:
+        if j < 0:
+            return SENTENCE_START if j == -1 else ""
+        return hyp[j] if j < n else SENTENCE_END
+
+    slot = post.slot
+    observed, *logps = model.window_logps([slot.observed, *(c.word for c in (*slot.candidates, *distant))],
+                                          at(i - 2), at(i - 1), at(i + 1), at(i + 2) if i + 2 <= n else None)
+    k = len(slot.candidates)
+    scores = weight * np.array(logps) + np.array([c.log_q for c in (*slot.candidates, *distant)])
+    return Reach(_lse(scores[:k]), _lse(scores[k:]), scores[k:], np.array(logps[k:]) - observed)
+
+
+def share(reaches: Sequence[Reach]) -> float:
+    """The share of the document's substitutions whose original is distant, by EM over its spun words."""
+    if not reaches:
+        return 0.0
+    near = np.array([r.near for r in reaches])
+    far = np.array([r.far for r in reaches])
+    top = np.maximum(near, far)
+    near, far = 10.0 ** (near - top), 10.0 ** (far - top)
+    pi = 0.1
+    for _ in range(EM_ITERATIONS):
+        pi = float(np.clip(np.mean(pi * far / (pi * far + (1.0 - pi) * near)), 0.0, MAX_SHARE))
+    return pi
+
+
+def rerank(post: SlotPosterior, found: Reach, distant: Sequence[Candidate], pi: float,
+           ranked: int) -> SlotPosterior:
+    """``post`` with its distant originals given their part of its posterior over originals: the
+    word's responsibility ``r`` for the distant share ``pi``, spread by their scores, while the
+    candidates' posteriors shrink by ``1 - r``."""
+    far, near = pi * 10.0 ** found.far, (1.0 - pi) * 10.0 ** found.near
+    r = far / (far + near)
+    weights = 10.0 ** (found.scores - found.far)
+    mass = [(c, p * (1.0 - r), post.context_gain) for c, p in post.ranked]
+    mass += [(c, post.spun * r * float(w), float(g)) for c, w, g in zip(distant, weights, found.gains)]
+    mass.sort(key=lambda cpg: -cpg[1])
+    return SlotPosterior(post.slot, post.spun, tuple((c, p) for c, p, _ in mass[:ranked]), mass[0][2])
+
+
+def _lse(values: np.ndarray) -> float:
+    top = float(values.max())
+    return top + float(np.log10(np.sum(10.0 ** (values - top))))
