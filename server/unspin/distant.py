@@ -9,9 +9,10 @@ document shows its spinner takes such walks.
 For each word judged spun, the context as decoded (its spun neighbours restored) scores its
 candidates and its distant originals (``CandidateGenerator.distant``) alike, each weighted by its
 channel probability.  The share of the document's substitutions that are distant is estimated by
-EM over those words: near zero for a spinner that takes only neighbours, since nearly every word is
-then explained better by a neighbour.  A word's distant originals then take that share, reweighed
-by how much better they explain it, of its posterior over originals.
+EM over those words one by one: near zero for a spinner that takes only neighbours, since nearly
+every word is then explained better by a neighbour.  A spinner keeps one replacement per word, so
+the evidence of every occurrence of a word is then pooled, and its distant originals take that
+share, reweighed by how much better they explain all of its occurrences, of its posterior.
 """
 from __future__ import annotations
 
@@ -32,12 +33,20 @@ SHARE_SAMPLE = 150  # words judged spun that the share is estimated from: enough
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """How well a spun word's candidates, and its distant originals, explain it in the decoded context."""
+    """What the decoded context says of one occurrence of a word judged spun."""
 
-    near: float  # log10 of the summed q * P_LM ** weight over the word's candidates
-    far: float  # the same over its distant originals
-    scores: np.ndarray  # log10 q * P_LM ** weight of each distant original
+    near: np.ndarray  # weighted log10 P_LM of each of the word's candidates
+    far: np.ndarray  # the same of each of its distant originals
     gains: np.ndarray  # log10 LM gain of each distant original over the observed word
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How well a word's candidates, and its distant originals, explain one or all of its occurrences."""
+
+    near: float  # log10 of the summed q * P_LM ** weight over the candidates
+    far: float  # the same over the distant originals
+    scores: np.ndarray  # log10 q * P_LM ** weight of each distant original
 
 
 def reach(model: LanguageModel, post: SlotPosterior, distant: Sequence[Candidate], hyp: Sequence[str],
@@ -56,16 +65,23 @@ def reach(model: LanguageModel, post: SlotPosterior, distant: Sequence[Candidate
     observed, *logps = model.window_logps([slot.observed, *(c.word for c in (*slot.candidates, *distant))],
                                           at(i - 2), at(i - 1), at(i + 1), at(i + 2) if i + 2 <= n else None)
     k = len(slot.candidates)
-    scores = weight * np.array(logps) + np.array([c.log_q for c in (*slot.candidates, *distant)])
-    return Reach(_lse(scores[:k]), _lse(scores[k:]), scores[k:], np.array(logps[k:]) - observed)
+    lp = np.array(logps)
+    return Reach(weight * lp[:k], weight * lp[k:], lp[k:] - observed)
 
 
-def share(reaches: Sequence[Reach]) -> float:
+def weigh(reaches: Sequence[Reach], candidates: Sequence[Candidate], distant: Sequence[Candidate]) -> Evidence:
+    """The ``Evidence`` of occurrences of one word, read as having one original (a pool of one, or all)."""
+    near = np.array([c.log_q for c in candidates]) + sum(r.near for r in reaches)
+    far = np.array([c.log_q for c in distant]) + sum(r.far for r in reaches)
+    return Evidence(_lse(near), _lse(far), far)
+
+
+def share(evidence: Sequence[Evidence]) -> float:
     """The share of the document's substitutions whose original is distant, by EM over its spun words."""
-    if not reaches:
+    if not evidence:
         return 0.0
-    near = np.array([r.near for r in reaches])
-    far = np.array([r.far for r in reaches])
+    near = np.array([e.near for e in evidence])
+    far = np.array([e.far for e in evidence])
     top = np.maximum(near, far)
     near, far = 10.0 ** (near - top), 10.0 ** (far - top)
     pi = 0.1
@@ -74,14 +90,15 @@ def share(reaches: Sequence[Reach]) -> float:
     return pi
 
 
-def rerank(post: SlotPosterior, found: Reach, distant: Sequence[Candidate], pi: float,
+def rerank(post: SlotPosterior, found: Reach, pooled: Evidence, distant: Sequence[Candidate], pi: float,
            ranked: int) -> SlotPosterior:
-    """``post`` with its distant originals given their part of its posterior over originals: the
-    word's responsibility ``r`` for the distant share ``pi``, spread by their scores, while the
-    candidates' posteriors shrink by ``1 - r``."""
-    far, near = pi * 10.0 ** found.far, (1.0 - pi) * 10.0 ** found.near
+    """``post`` with its distant originals given their part of its posterior over originals: the word's
+    responsibility ``r`` for the distant share ``pi`` (from the ``pooled`` evidence of all its
+    occurrences), spread by their pooled scores, while the candidates' posteriors shrink by ``1 - r``."""
+    top = max(pooled.far, pooled.near)
+    far, near = pi * 10.0 ** (pooled.far - top), (1.0 - pi) * 10.0 ** (pooled.near - top)
     r = far / (far + near)
-    weights = 10.0 ** (found.scores - found.far)
+    weights = 10.0 ** (pooled.scores - pooled.far)
     mass = [(c, p * (1.0 - r), post.context_gain) for c, p in post.ranked]
     mass += [(c, post.spun * r * float(w), float(g)) for c, w, g in zip(distant, weights, found.gains)]
     mass.sort(key=lambda cpg: -cpg[1])

@@ -31,7 +31,7 @@ from .channel import (
     spin_log_likelihoods,
 )
 from .decoder import Slot, SlotPosterior, decode, lm_gains
-from .distant import NEGLIGIBLE_SHARE, SHARE_SAMPLE, Reach, reach, rerank, share
+from .distant import NEGLIGIBLE_SHARE, SHARE_SAMPLE, Evidence, Reach, reach, rerank, share, weigh
 from .findings import Finding, Suggestion
 from .language_model import LanguageModel, shared_model
 from .lexicon import POS_NAMES, RELATION_NAMES, Lexicon, shared_lexicon
@@ -84,6 +84,7 @@ class _Fitted:
     decoded: dict[tuple, list[SlotPosterior | None]] = field(default_factory=dict)
     reaches: dict[tuple, list[Reach | None]] = field(default_factory=dict)  # per sentence, see ``distant``
     distant_share: float | None = None  # of the document's substitutions, see ``distant``
+    pools: dict[str, Evidence] = field(default_factory=dict)  # per word judged spun, all its occurrences
     findings: dict[tuple, list[Finding]] = field(default_factory=dict)  # per sentence and threshold
 
 
@@ -138,7 +139,7 @@ class Engine:
             if channel.doc_probability < max(threshold, MIN_DOC_PROBABILITY):
                 return findings
             if fitted.distant_share is None:
-                fitted.distant_share = self._distant_share(fitted, [sent for _, sent in placed if sent.slots], check)
+                self._weigh_distant(fitted, [sent for _, sent in placed if sent.slots], check)
             for offset, sent in placed:
                 if not sent.slots:
                     continue
@@ -263,8 +264,7 @@ class Engine:
             scale, pi = fitted.channel.doc_probability, fitted.distant_share or 0.0
             posts = self._decode(fitted, sent)
             if pi >= NEGLIGIBLE_SHARE:
-                gen, most = self._candidates(), self.settings.max_suggestions
-                posts = [post if found is None else rerank(post, found, gen.distant(_lm_form(token)), pi, most)
+                posts = [post if found is None else self._rerank(fitted, post, found, _lm_form(token))
                          for post, found, token in zip(posts, self._reaches(fitted, sent, _never), sent.tokens)]
             got = fitted.findings[key] = [
                 self._finding(post, token, post.spun * scale)
@@ -272,14 +272,34 @@ class Engine:
                 if post is not None and post.spun * scale >= threshold]
         return got
 
-    def _distant_share(self, fitted: _Fitted, sentences: list[_Sentence], check: Callable[[], bool]) -> float:
-        """The document's share of distant originals, from its first ``SHARE_SAMPLE`` words judged spun."""
-        sample: list[Reach] = []
+    def _weigh_distant(self, fitted: _Fitted, sentences: list[_Sentence], check: Callable[[], bool]) -> None:
+        """The document's share of distant originals, from its first ``SHARE_SAMPLE`` words judged spun,
+        and, if it is not negligible, the pooled evidence of each such word (see ``distant``)."""
+        gen = self._candidates()
+        sample: list[Evidence] = []
         for sent in sentences:
-            sample += [found for found in self._reaches(fitted, sent, check) if found is not None]
+            sample += [weigh([found], gen.candidates(form), gen.distant(form))
+                       for form, found in self._spun_reaches(fitted, sent, check)]
             if len(sample) >= SHARE_SAMPLE:
                 break
-        return share(sample)
+        pi = share(sample)
+        pools: dict[str, list[Reach]] = {}
+        if pi >= NEGLIGIBLE_SHARE:
+            for sent in sentences:
+                for form, found in self._spun_reaches(fitted, sent, check):
+                    pools.setdefault(form, []).append(found)
+        fitted.pools = {form: weigh(found, gen.candidates(form), gen.distant(form)) for form, found in pools.items()}
+        fitted.distant_share = pi
+
+    def _spun_reaches(self, fitted: _Fitted, sent: _Sentence, check: Callable[[], bool]) -> list[tuple[str, Reach]]:
+        return [(_lm_form(token), found) for token, found in zip(sent.tokens, self._reaches(fitted, sent, check))
+                if found is not None]
+
+    def _rerank(self, fitted: _Fitted, post: SlotPosterior, found: Reach, form: str) -> SlotPosterior:
+        gen = self._candidates()
+        distant = gen.distant(form)
+        pooled = fitted.pools.get(form) or weigh([found], gen.candidates(form), distant)
+        return rerank(post, found, pooled, distant, fitted.distant_share or 0.0, self.settings.max_suggestions)
 
     def _reaches(self, fitted: _Fitted, sent: _Sentence, check: Callable[[], bool]) -> list[Reach | None]:
         """Per slot, how its distant originals explain it if it is judged spun (see ``distant``), in the
