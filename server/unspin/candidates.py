@@ -16,6 +16,7 @@ from .morphology import Morphology
 
 MAX_CANDIDATES = 12
 MAX_DISTANT = 40
+DISTANT_MIDS = 24  # of the observed word's likeliest originals, the words the two steps go through
 # The one-letter originals a spinner meets in prose ("a" -> "ampere", "I" -> "iodine"); other letters
 # are symbols ("c" for constant, "f" for farad) that text does not use as words.
 _ONE_LETTER_WORDS = frozenset({"a", "i"})
@@ -111,7 +112,7 @@ class CandidateGenerator:
         names the likeliest.  Ranked by that and the original's frequency, as ``candidates`` are."""
         paths: dict[tuple[str, str | None], list] = {}  # (original, tag) -> [q summed, best q, via, lemma, entry]
         for lemma, pos, tag in [(word, None, None), *self._morphology.analyses(word)[1]]:
-            for mid in self._lexicon.originals(lemma):
+            for mid in self._lexicon.originals(lemma)[:DISTANT_MIDS]:
                 if pos is not None and (mid.pos != pos or mid.relation == "deriv"):
                     continue
                 for entry in self._lexicon.originals(mid.original):
@@ -125,8 +126,8 @@ class CandidateGenerator:
                         have[0] += q
                         if q > have[1]:
                             have[1:] = [q, mid.original, lemma, entry]
-        unigram = self._lexicon.log10_unigram
-        ranked = sorted(paths.items(), key=lambda kv: -kv[1][0] * 10.0 ** unigram(kv[0][0]))
+        # An entry's log_joint less its log_q is its original's unigram probability.
+        ranked = sorted(paths.items(), key=lambda kv: -kv[1][0] * 10.0 ** (kv[1][4].log_joint - kv[1][4].log_q))
         near = {c.word for c in self.candidates(word)} | {word, self._model.reading(word)}
         found: dict[str, Candidate] = {}
         for (original, tag), (total, _, via, lemma, e) in ranked:
