@@ -35,9 +35,17 @@ SHARE_SAMPLE = 150  # words judged spun that the share is estimated from: enough
 class Reach:
     """What the decoded context says of one occurrence of a word judged spun."""
 
-    near: np.ndarray  # weighted log10 P_LM of each of the word's candidates
-    far: np.ndarray  # the same of each of its distant originals
+    observed: str  # the word, as the language model reads it
+    candidates: tuple[Candidate, ...]  # its candidates
+    distant: tuple[Candidate, ...]  # its distant originals
+    near: np.ndarray  # weighted log10 P_LM of each candidate
+    far: np.ndarray  # the same of each distant original
     gains: np.ndarray  # log10 LM gain of each distant original over the observed word
+
+    @property
+    def word(self) -> tuple[str, tuple[Candidate, ...]]:
+        """What the occurrences of one word share, their distant originals included."""
+        return self.observed, self.candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +60,9 @@ class Evidence:
 def reach(model: LanguageModel, post: SlotPosterior, distant: Sequence[Candidate], hyp: Sequence[str],
           weight: float) -> Reach | None:
     """The ``Reach`` of a word judged spun, in ``hyp``: the sentence with its spun words restored."""
+    slot = post.slot
+    near = {c.word for c in slot.candidates}
+    distant = tuple(c for c in distant if c.word not in near)
     if not distant:
         return None
     i, n = post.slot.index, len(hyp)
@@ -61,18 +72,19 @@ def reach(model: LanguageModel, post: SlotPosterior, distant: Sequence[Candidate
             return SENTENCE_START if j == -1 else ""
         return hyp[j] if j < n else SENTENCE_END
 
-    slot = post.slot
     observed, *logps = model.window_logps([slot.observed, *(c.word for c in (*slot.candidates, *distant))],
                                           at(i - 2), at(i - 1), at(i + 1), at(i + 2) if i + 2 <= n else None)
     k = len(slot.candidates)
     lp = np.array(logps)
-    return Reach(weight * lp[:k], weight * lp[k:], lp[k:] - observed)
+    return Reach(slot.observed, slot.candidates, distant, weight * lp[:k], weight * lp[k:], lp[k:] - observed)
 
 
-def weigh(reaches: Sequence[Reach], candidates: Sequence[Candidate], distant: Sequence[Candidate]) -> Evidence:
-    """The ``Evidence`` of occurrences of one word, read as having one original (a pool of one, or all)."""
-    near = np.array([c.log_q for c in candidates]) + sum(r.near for r in reaches)
-    far = np.array([c.log_q for c in distant]) + sum(r.far for r in reaches)
+def weigh(reaches: Sequence[Reach]) -> Evidence:
+    """The ``Evidence`` of occurrences of one ``Reach.word``, read as having one original (a pool of one,
+    or all of them)."""
+    first = reaches[0]
+    near = np.array([c.log_q for c in first.candidates]) + sum(r.near for r in reaches)
+    far = np.array([c.log_q for c in first.distant]) + sum(r.far for r in reaches)
     return Evidence(_lse(near), _lse(far), far)
 
 
@@ -90,8 +102,7 @@ def share(evidence: Sequence[Evidence]) -> float:
     return pi
 
 
-def rerank(post: SlotPosterior, found: Reach, pooled: Evidence, distant: Sequence[Candidate], pi: float,
-           ranked: int) -> SlotPosterior:
+def rerank(post: SlotPosterior, found: Reach, pooled: Evidence, pi: float, ranked: int) -> SlotPosterior:
     """``post`` with its distant originals given their part of its posterior over originals: the word's
     responsibility ``r`` for the distant share ``pi`` (from the ``pooled`` evidence of all its
     occurrences), spread by their pooled scores, while the candidates' posteriors shrink by ``1 - r``."""
@@ -100,7 +111,7 @@ def rerank(post: SlotPosterior, found: Reach, pooled: Evidence, distant: Sequenc
     r = far / (far + near)
     weights = 10.0 ** (pooled.scores - pooled.far)
     mass = [(c, p * (1.0 - r), post.context_gain) for c, p in post.ranked]
-    mass += [(c, post.spun * r * float(w), float(g)) for c, w, g in zip(distant, weights, found.gains)]
+    mass += [(c, post.spun * r * float(w), float(g)) for c, w, g in zip(found.distant, weights, found.gains)]
     mass.sort(key=lambda cpg: -cpg[1])
     return SlotPosterior(post.slot, post.spun, tuple((c, p) for c, p, _ in mass[:ranked]), mass[0][2])
 

@@ -84,7 +84,7 @@ class _Fitted:
     decoded: dict[tuple, list[SlotPosterior | None]] = field(default_factory=dict)
     reaches: dict[tuple, list[Reach | None]] = field(default_factory=dict)  # per sentence, see ``distant``
     distant_share: float | None = None  # of the document's substitutions, see ``distant``
-    pools: dict[str, Evidence] = field(default_factory=dict)  # per word judged spun, all its occurrences
+    pools: dict[tuple, Evidence] = field(default_factory=dict)  # per ``Reach.word`` judged spun, all its occurrences
     findings: dict[tuple, list[Finding]] = field(default_factory=dict)  # per sentence and threshold
 
 
@@ -264,8 +264,10 @@ class Engine:
             scale, pi = fitted.channel.doc_probability, fitted.distant_share or 0.0
             posts = self._decode(fitted, sent)
             if pi >= NEGLIGIBLE_SHARE:
-                posts = [post if found is None else self._rerank(fitted, post, found, _lm_form(token))
-                         for post, found, token in zip(posts, self._reaches(fitted, sent, _never), sent.tokens)]
+                most = self.settings.max_suggestions
+                posts = [post if found is None else rerank(post, found, fitted.pools.get(found.word) or weigh([found]),
+                                                           pi, most)
+                         for post, found in zip(posts, self._reaches(fitted, sent, _never))]
             got = fitted.findings[key] = [
                 self._finding(post, token, post.spun * scale)
                 for post, token in zip(posts, sent.tokens)
@@ -275,31 +277,20 @@ class Engine:
     def _weigh_distant(self, fitted: _Fitted, sentences: list[_Sentence], check: Callable[[], bool]) -> None:
         """The document's share of distant originals, from its first ``SHARE_SAMPLE`` words judged spun,
         and, if it is not negligible, the pooled evidence of each such word (see ``distant``)."""
-        gen = self._candidates()
         sample: list[Evidence] = []
         for sent in sentences:
-            sample += [weigh([found], gen.candidates(form), gen.distant(form))
-                       for form, found in self._spun_reaches(fitted, sent, check)]
+            sample += [weigh([found]) for found in self._reaches(fitted, sent, check) if found is not None]
             if len(sample) >= SHARE_SAMPLE:
                 break
         pi = share(sample)
-        pools: dict[str, list[Reach]] = {}
+        pools: dict[tuple, list[Reach]] = {}
         if pi >= NEGLIGIBLE_SHARE:
             for sent in sentences:
-                for form, found in self._spun_reaches(fitted, sent, check):
-                    pools.setdefault(form, []).append(found)
-        fitted.pools = {form: weigh(found, gen.candidates(form), gen.distant(form)) for form, found in pools.items()}
+                for found in self._reaches(fitted, sent, check):
+                    if found is not None:
+                        pools.setdefault(found.word, []).append(found)
+        fitted.pools = {word: weigh(found) for word, found in pools.items()}
         fitted.distant_share = pi
-
-    def _spun_reaches(self, fitted: _Fitted, sent: _Sentence, check: Callable[[], bool]) -> list[tuple[str, Reach]]:
-        return [(_lm_form(token), found) for token, found in zip(sent.tokens, self._reaches(fitted, sent, check))
-                if found is not None]
-
-    def _rerank(self, fitted: _Fitted, post: SlotPosterior, found: Reach, form: str) -> SlotPosterior:
-        gen = self._candidates()
-        distant = gen.distant(form)
-        pooled = fitted.pools.get(form) or weigh([found], gen.candidates(form), distant)
-        return rerank(post, found, pooled, distant, fitted.distant_share or 0.0, self.settings.max_suggestions)
 
     def _reaches(self, fitted: _Fitted, sent: _Sentence, check: Callable[[], bool]) -> list[Reach | None]:
         """Per slot, how its distant originals explain it if it is judged spun (see ``distant``), in the
@@ -316,8 +307,8 @@ class Engine:
                     hyp[post.slot.index] = post.ranked[0][0].word
             weight = fitted.channel.params.lm_weight
             got = fitted.reaches[sent.scored_key] = [
-                None if post is None else reach(self.model, post, gen.distant(_lm_form(token)), hyp, weight)
-                for post, token in zip(spun, sent.tokens)]
+                None if post is None else reach(self.model, post, gen.distant(post.slot.observed), hyp, weight)
+                for post in spun]
         return got
 
     def _decode(self, fitted: _Fitted, sent: _Sentence) -> list[SlotPosterior | None]:
