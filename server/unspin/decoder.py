@@ -52,17 +52,21 @@ class SlotPosterior:
     context_gain: float  # log10 LM gain of the best candidate over the observed word
 
 
-def lm_gains(model: LanguageModel, slot: Slot, hyp: list[str]) -> array:
-    """log10 LM gain of each candidate over the observed word, in the context ``hyp``."""
-    i, n = slot.index, len(hyp)
+def in_window(model: LanguageModel, hyp: Sequence[str], i: int, words: Sequence[str]) -> list[float]:
+    """``LanguageModel.window_logps`` of each of ``words`` put at position ``i`` of the sentence ``hyp``."""
+    n = len(hyp)
 
     def at(j: int) -> str:
         if j < 0:
             return SENTENCE_START if j == -1 else ""
         return hyp[j] if j < n else SENTENCE_END
 
-    base, *scores = model.window_logps([slot.observed, *(c.word for c in slot.candidates)], at(i - 2), at(i - 1),
-                                       at(i + 1), at(i + 2) if i + 2 <= n else None)
+    return model.window_logps(list(words), at(i - 2), at(i - 1), at(i + 1), at(i + 2) if i + 2 <= n else None)
+
+
+def lm_gains(model: LanguageModel, slot: Slot, hyp: list[str]) -> array:
+    """log10 LM gain of each candidate over the observed word, in the context ``hyp``."""
+    base, *scores = in_window(model, hyp, slot.index, [slot.observed, *(c.word for c in slot.candidates)])
     return array("d", [s - base for s in scores])  # 8 bytes a gain: kept per sentence
 
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .candidates import Candidate
-from .decoder import SlotPosterior
-from .language_model import SENTENCE_END, SENTENCE_START, LanguageModel
+from .decoder import SlotPosterior, in_window
+from .language_model import LanguageModel
 
 EM_ITERATIONS = 50
 MAX_SHARE = 0.5
@@ -65,15 +65,8 @@ def reach(model: LanguageModel, post: SlotPosterior, distant: Sequence[Candidate
     distant = tuple(c for c in distant if c.word not in near)
     if not distant:
         return None
-    i, n = post.slot.index, len(hyp)
-
-    def at(j: int) -> str:
-        if j < 0:
-            return SENTENCE_START if j == -1 else ""
-        return hyp[j] if j < n else SENTENCE_END
-
-    observed, *logps = model.window_logps([slot.observed, *(c.word for c in (*slot.candidates, *distant))],
-                                          at(i - 2), at(i - 1), at(i + 1), at(i + 2) if i + 2 <= n else None)
+    words = [slot.observed, *(c.word for c in (*slot.candidates, *distant))]
+    observed, *logps = in_window(model, hyp, slot.index, words)
     k = len(slot.candidates)
     lp = np.array(logps)
     return Reach(slot.observed, slot.candidates, distant, weight * lp[:k], weight * lp[k:], lp[k:] - observed)
