@@ -38,6 +38,27 @@ class Candidate:
     via: str = ""  # for a distant original (``CandidateGenerator.distant``): the lemma between it and the observed
 
 
+@dataclass(slots=True)
+class _Path:
+    """The two-step paths from one distant original to the observed word (``CandidateGenerator.distant``)."""
+
+    q: float  # channel probability, summed over the paths
+    best: float  # of the likeliest path, which the rest describe
+    via: str  # the lemma it goes through
+    lemma: str  # the observed word's lemma it reaches
+    entry: ReverseEntry  # its second step, from the original
+
+    def add(self, q: float, via: str, lemma: str, entry: ReverseEntry) -> None:
+        self.q += q
+        if q > self.best:
+            self.best, self.via, self.lemma, self.entry = q, via, lemma, entry
+
+    @property
+    def prior(self) -> float:
+        """q times the original's unigram probability (an entry's log_joint less its log_q)."""
+        return self.q * 10.0 ** (self.entry.log_joint - self.entry.log_q)
+
+
 def is_spelling_variant(a: str, b: str) -> bool:
     """organised/organized, theatre/theater, amongst/among: never a spin.
 
@@ -112,7 +133,7 @@ class CandidateGenerator:
         some lemma ``m`` may stand, where ``m`` may stand for ``word`` ("member" -> "associate" ->
         "subordinate").  ``log_q`` sums the two steps' channel probabilities over every ``m``; ``via``
         names the likeliest.  Ranked by that and the original's frequency, as ``candidates`` are."""
-        paths: dict[tuple[str, str | None], list] = {}  # (original, tag) -> [q summed, best q, via, lemma, entry]
+        paths: dict[tuple[str, str | None], _Path] = {}  # by (original, tag)
         for lemma, pos, tag in [(word, None, None), *self._morphology.analyses(word)[1]]:
             for mid in self._lexicon.originals(lemma)[:DISTANT_MIDS]:
                 if pos is not None and (mid.pos != pos or mid.relation == "deriv"):
@@ -121,24 +142,21 @@ class CandidateGenerator:
                     if entry.pos != mid.pos and entry.relation != "deriv":
                         continue
                     q = 10.0 ** (mid.log_q + entry.log_q)
-                    have = paths.get((entry.original, tag))
-                    if have is None:
-                        paths[(entry.original, tag)] = [q, q, mid.original, lemma, entry]
+                    path = paths.get((entry.original, tag))
+                    if path is None:
+                        paths[(entry.original, tag)] = _Path(q, q, mid.original, lemma, entry)
                     else:
-                        have[0] += q
-                        if q > have[1]:
-                            have[1:] = [q, mid.original, lemma, entry]
-        # An entry's log_joint less its log_q is its original's unigram probability.
-        ranked = sorted(paths.items(), key=lambda kv: -kv[1][0] * 10.0 ** (kv[1][4].log_joint - kv[1][4].log_q))
+                        path.add(q, mid.original, lemma, entry)
+        ranked = sorted(paths.items(), key=lambda kv: -kv[1].prior)
         near = {c.word for c in self.candidates(word)} | {word, self._model.reading(word)}
         found: dict[str, Candidate] = {}
-        for (original, tag), (total, _, via, lemma, e) in ranked:
+        for (original, tag), path in ranked:
             form = original if tag is None else self._morphology.inflect(original, tag)
             if not form or len(form) == 1 or form in near or form in found or not self._model.known(form) \
                     or is_spelling_variant(form, word):
                 continue
-            found[form] = Candidate(form, original, e.pos, "chain", lemma, math.log10(total),
-                                    self._model.logp(form, "", ""), tag is not None, via)
+            found[form] = Candidate(form, original, path.entry.pos, "chain", path.lemma, math.log10(path.q),
+                                    self._model.logp(form, "", ""), tag is not None, path.via)
             if len(found) == MAX_DISTANT:
                 break
         return tuple(sorted(found.values(), key=lambda c: -(c.log_q + c.log_unigram)))
