@@ -70,7 +70,7 @@ def lm_gains(model: LanguageModel, slot: Slot, hyp: list[str]) -> array:
     return array("d", [s - base for s in scores])  # 8 bytes a gain: kept per sentence
 
 
-def _lse(values: list[float]) -> float:
+def log10_sum(values: Sequence[float]) -> float:
     """log10 of the sum of 10**v."""
     if len(values) == 1:
         return values[0]
@@ -163,16 +163,16 @@ def _chain_marginals(model: LanguageModel, choices: list[list[Choice]],
             for b, (lp, emit) in enumerate(zip(model.logps(words, opts[p - 1][a][0], opts[p - 2][z][0]), emits)):
                 move = step[(z, a, b)] = weight * lp + emit
                 paths.setdefault((a, b), []).append(score + move)
-        alpha.append({k: _lse(v) for k, v in paths.items()})
+        alpha.append({k: log10_sum(v) for k, v in paths.items()})
         moves.append(step)
     lp = model.logp
     end = {k: weight * lp(SENTENCE_END, opts[n + 1][k[1]][0], opts[n][k[0]][0]) for k in alpha[-1]}
-    total = _lse([alpha[-1][k] + end[k] for k in alpha[-1]])
+    total = log10_sum([alpha[-1][k] + end[k] for k in alpha[-1]])
     # beta[p - 2][(a, b)]: log10 of the summed score of every continuation after position p.
     beta: list[dict[tuple[int, int], float]] = [end]
     for p in range(n + 1, 2, -1):
         nxt, step = beta[-1], moves[p - 2]
-        beta.append({(z, a): _lse([step[(z, a, b)] + nxt[(a, b)] for b in range(len(opts[p])) if (a, b) in nxt])
+        beta.append({(z, a): log10_sum([step[(z, a, b)] + nxt[(a, b)] for b in range(len(opts[p])) if (a, b) in nxt])
                      for (z, a) in alpha[p - 2]})
     beta.reverse()
     marginals: list[dict[int | None, float]] = []

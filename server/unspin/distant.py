@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .candidates import Candidate
-from .decoder import SlotPosterior, in_window
+from .decoder import SlotPosterior, in_window, log10_sum
 from .language_model import LanguageModel
 
 EM_ITERATIONS = 50
@@ -78,7 +78,7 @@ def weigh(reaches: Sequence[Reach]) -> Evidence:
     first = reaches[0]
     near = np.array([c.log_q for c in first.candidates]) + sum(r.near for r in reaches)
     far = np.array([c.log_q for c in first.distant]) + sum(r.far for r in reaches)
-    return Evidence(_lse(near), _lse(far), far)
+    return Evidence(log10_sum(near.tolist()), log10_sum(far.tolist()), far)
 
 
 def share(evidence: Sequence[Evidence]) -> float:
@@ -108,7 +108,3 @@ def rerank(post: SlotPosterior, found: Reach, pooled: Evidence, pi: float, ranke
     mass.sort(key=lambda cpg: -cpg[1])
     return SlotPosterior(post.slot, post.spun, tuple((c, p) for c, p, _ in mass[:ranked]), mass[0][2])
 
-
-def _lse(values: np.ndarray) -> float:
-    top = float(values.max())
-    return top + float(np.log10(np.sum(10.0 ** (values - top))))
