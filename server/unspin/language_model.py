@@ -89,13 +89,13 @@ class LanguageModel:
         return [f(w, prev, prev2) + f(next1, w, prev) + f(next2, next1, w) for w in words]
 
     def _logp(self, word: str, prev: str, prev2: str) -> float:
-        known, is_known = self._known.get, self.known  # the dictionary first: this is the innermost loop
-        if not (known(word) or is_known(word)):
+        known = self.known
+        if not known(word):
             return OOV_PENALTY + self._lexicon.log10_unigram(word)
         hist = [word]
-        if prev and (known(prev) or is_known(prev)):
+        if prev and known(prev):
             hist.append(prev)
-            if prev2 and (known(prev2) or is_known(prev2)):
+            if prev2 and known(prev2):
                 hist.append(prev2)
         return self._model.prob(hist) * _LOG10_BASE
 
