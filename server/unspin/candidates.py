@@ -102,6 +102,12 @@ class CandidateGenerator:
         inflected, analyses = self._morphology.analyses(word)
         return analyses[0][0] if inflected and analyses else word
 
+    def _may_stand_for(self, form: str | None, word: str, read: str) -> bool:
+        """Whether an original's ``form`` may be offered for ``word`` (which the model reads ``read``):
+        a word the model knows, not the word itself in any spelling, nor a letter that is no word."""
+        return bool(form) and (len(form) > 1 or form in _ONE_LETTER_WORDS) and form not in (word, read) \
+            and self._model.known(form) and not is_spelling_variant(form, word)
+
     def _candidates(self, word: str) -> tuple[Candidate, ...]:
         """Ranked by the joint prior P(original) * q(observed | original)."""
         limit = 4 * MAX_CANDIDATES
@@ -116,8 +122,7 @@ class CandidateGenerator:
         read = self._model.reading(word)  # "plough" is read "plow", which is then no candidate for it
         for entry, lemma, tag in options[:limit]:
             form = entry.original if tag is None else self._morphology.inflect(entry.original, tag)
-            if not form or (len(form) == 1 and form not in _ONE_LETTER_WORDS) or form in (word, read) \
-                    or not self._model.known(form) or is_spelling_variant(form, word):
+            if not self._may_stand_for(form, word, read):
                 continue
             have = best.get(form)
             if have is None or entry.log_q > have[1].log_q:
@@ -148,12 +153,12 @@ class CandidateGenerator:
                     else:
                         path.add(q, mid.original, lemma, entry)
         ranked = sorted(paths.items(), key=lambda kv: -kv[1].prior)
-        near = {c.word for c in self.candidates(word)} | {word, self._model.reading(word)}
+        read = self._model.reading(word)
+        near = {c.word for c in self.candidates(word)}
         found: dict[str, Candidate] = {}
         for (original, tag), path in ranked:
             form = original if tag is None else self._morphology.inflect(original, tag)
-            if not form or len(form) == 1 or form in near or form in found or not self._model.known(form) \
-                    or is_spelling_variant(form, word):
+            if form in near or form in found or not self._may_stand_for(form, word, read) or len(form) == 1:
                 continue
             found[form] = Candidate(form, original, path.entry.pos, "chain", path.lemma, math.log10(path.q),
                                     self._model.logp(form, "", ""), tag is not None, path.via)
