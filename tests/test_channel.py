@@ -118,3 +118,21 @@ def test_a_sentence_without_suspect_words_decodes_to_nothing(engine):
 
     channel = DocumentChannel(ChannelParams(), 1.0)
     assert decode(engine.model, ("the", "end"), (), [], channel, 3) == []
+
+
+def test_a_slot_made_after_a_fitted_one_was_freed_is_not_read_as_that_one():
+    """Rows were keyed by ``id(slot)``: once the engine's caches freed fitted slots, new slots at the
+    same addresses were given the freed slots' verdicts."""
+    def slot(observed: str, original: str) -> Slot:
+        cand = Candidate(original, original, "n", "syn", observed, -1.0, -4.0, False)
+        return Slot(0, observed, observed, (cand,), 0.0, -5.0, False, False)
+
+    evidence = [(slot(f"obs{i}", f"orig{i}"), [4.0]) for i in range(200)]
+    evidence += [(slot(f"kept{i}", f"alt{i}"), [-2.0]) for i in range(200)]
+    vocabulary = Vocabulary.count([s.observed for s, _ in evidence], str)
+    channel = DocumentChannel(ChannelParams(), 1.0).fit(evidence, vocabulary)
+    expected = channel.posteriors([(slot("plain", "other"), [-2.0])])[0][0]
+    del evidence
+    for _ in range(2000):
+        got = channel.posteriors([(slot("plain", "other"), [-2.0])])[0][0]
+        assert got == expected

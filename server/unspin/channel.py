@@ -257,7 +257,10 @@ class DocumentChannel:
         self.rate = MIN_RATE
         self.class_rates = np.full(N_CLASSES, MIN_RATE)
         self.relation_lift = np.ones(len(RELATIONS))
-        self._rows: dict[int, int] = {}  # id(slot) -> row of the fitted slots
+        # id(slot) -> row of the fitted slots, which are held in ``_fitted_slots`` so that no id is
+        # reused by another slot while the rows are kept.
+        self._rows: dict[int, int] = {}
+        self._fitted_slots: tuple[Slot, ...] = ()
         # Ids of the fitted document's words, of the lemmas of its words and candidates, and of its
         # (candidate, observed) pairs (the index of their sorted ``pair_key``).  The statistics below
         # have one entry more than there are ids: a zero for what the document does not have, whose
@@ -284,7 +287,8 @@ class DocumentChannel:
         keys, pair = np.unique(pair_key(t.cand.astype(np.int64), t.obs[:, None]), return_inverse=True)
         self._pair_keys = np.append(keys, _NO_PAIR)
         t.pair = pair.reshape(t.cand.shape).astype(np.int32)
-        self._rows = {id(slot): i for i, (slot, _) in enumerate(evidence)}
+        self._fitted_slots = tuple(slot for slot, _ in evidence)
+        self._rows = {id(slot): i for i, slot in enumerate(self._fitted_slots)}
         n_words, n_pairs, n_lemmas = len(words) + 1, len(self._pair_keys), len(lemmas) + 1
         repeated = repeats(evidence) if repeated is None else repeated
         weight = evidence_weights(repeated)
