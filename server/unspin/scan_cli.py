@@ -1,0 +1,172 @@
+"""The ``scan`` and ``report`` subcommands, and ``check --format html``: thin glue over scan and report_html."""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+from .corpus_inputs import Document, Source, kind_and_markup, load, sources
+from .documents import DEFAULT_MAX_BYTES, InputError, write_atomic
+from .findings import Finding
+from .report_html import Entry, render
+from .scan import (
+    ScanOptions,
+    ScanSummary,
+    document_record,
+    local_runner,
+    prose_view,
+    read_records,
+    run,
+)
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+TEXTS_SHOWN = 200
+
+
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def add_scan_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser | None = None) -> None:
+    """Register ``scan`` and ``report`` on the ``unspin`` command's subparsers."""
+    parents = [common] if common is not None else []
+    scan = sub.add_parser(
+        "scan", parents=parents, help="screen a corpus: one JSON record per document",
+        description="Analyse every document under PATH... and append one JSON record per document to --out. "
+                    "Directories are searched recursively for .txt .md .tex .html .rst .adoc .pdf .jsonl files; "
+                    "JSONL lines are {\"id\": ..., \"text\": ...}. A rerun skips ids already in --out. "
+                    "Exit status: 0 nothing spun, 1 some documents spun, 2 some documents could not be analysed.")
+    scan.add_argument("paths", nargs="+", metavar="PATH", help="files, directories or quoted globs")
+    scan.add_argument("--out", "-o", required=True, type=Path, help="JSONL file the records are appended to")
+    if common is None:
+        scan.add_argument("--threshold", type=float, default=None, help="report words spun with at least this "
+                                                                        "probability (default 0.5)")
+        scan.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=argparse.SUPPRESS)
+    scan.add_argument("--top", type=int, default=10, help="findings given in full per record (default 10)")
+    where = scan.add_mutually_exclusive_group()
+    where.add_argument("--jobs", "-j", type=_positive, default=None,
+                       help="local worker processes (default: one per core)")
+    where.add_argument("--workers", type=_positive, default=None,
+                       help="start a Dask LocalCluster with this many worker processes")
+    where.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="run on an existing Dask cluster, e.g. tcp://HOST:8786")
+    scan.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                      help="progress bar on stderr (default: when stderr is a terminal)")
+    report = sub.add_parser("report", help="write an HTML report of a scan's records",
+                            description="Write a self-contained HTML page ranking the scanned documents, "
+                                        "with the most suspicious documents' text and findings.")
+    report.add_argument("results", type=Path, metavar="RESULTS.jsonl")
+    report.add_argument("--output", "-o", required=True, help="HTML file to write ('-' for standard output)")
+    report.add_argument("--texts", type=int, default=TEXTS_SHOWN,
+                        help=f"show the text of this many top-ranked documents (default {TEXTS_SHOWN})")
+    report.add_argument("--title", default="unspin report")
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    options = ScanOptions(args.threshold, args.max_bytes, args.top)
+    if args.workers or args.scheduler:
+        from .scan_cluster import DaskRunner
+
+        runner = DaskRunner(options, args.scheduler, args.workers)
+    else:
+        runner = local_runner(options, args.jobs)
+    try:
+        summary = run(sources(args.paths, args.max_bytes), args.out, runner, args.progress)
+    except InputError as e:
+        print(f"unspin: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        runner.close()
+    print(f"unspin: {summary.line()}", file=sys.stderr)
+    return _status(summary)
+
+
+def _status(summary: ScanSummary) -> int:
+    if summary.errors:
+        return EXIT_ERROR
+    return EXIT_FOUND if summary.spun else EXIT_CLEAN
+
+
+def reread(record: dict, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry:
+    """The record with the text its offsets refer to, if that text is still where the scan read it."""
+    path, line = str(record.get("source", "")), int(record.get("line", 0) or 0)
+    try:
+        if line:
+            doc = Document(_jsonl_text(path, line))
+        else:
+            kind, markup = kind_and_markup(path)
+            doc = load(Source(str(record.get("id")), path, kind, markup), max_bytes)
+    except InputError as e:
+        return Entry(record, None, str(e))
+    if hashlib.sha1(doc.text.encode("utf-8")).hexdigest() != record.get("sha1"):
+        return Entry(record, None, f"{path}: changed since the scan")
+    return Entry(record, doc.text)
+
+
+def _jsonl_text(path: str, line: int) -> str:
+    try:
+        with open(path, "rb") as fh:
+            for number, raw in enumerate(fh, 1):
+                if number == line:
+                    text = json.loads(raw).get("text")
+                    if isinstance(text, str):
+                        return text
+                    break
+    except (OSError, ValueError, AttributeError) as e:
+        raise InputError(f"{path}:{line}: cannot read the record again ({e})") from None
+    raise InputError(f"{path}:{line}: the record is gone")
+
+
+def run_report(args: argparse.Namespace) -> int:
+    try:
+        records = read_records(args.results)
+    except InputError as e:
+        print(f"unspin: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    if not records:
+        print(f"unspin: {args.results}: no scan records", file=sys.stderr)
+        return EXIT_ERROR
+    from .scan import rank_key
+
+    latest = {str(r["id"]): r for r in records}  # a document scanned again counts once, as last recorded
+    ranked = sorted(latest.values(), key=rank_key)
+    entries = [reread(r) if k < args.texts and r.get("verdict") != "error" else Entry(r)
+               for k, r in enumerate(ranked)]
+    page = render(entries, args.title)
+    return _write_page(args.output, page)
+
+
+def _write_page(output: str, page: str) -> int:
+    try:
+        if output == "-":
+            sys.stdout.write(page)
+        else:
+            write_atomic(output, page)
+    except InputError as e:
+        print(f"unspin: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_CLEAN
+
+
+def check_html(results: list[tuple[str, str | None, list[Finding], str]], engine, markup_for=None) -> str:
+    """The report page for ``unspin check --format html``: one entry per file, errors included.
+
+    ``markup_for(path)`` names the markup the check saw through (plain text if not given), so that the
+    spin score is the one of the text the findings come from.
+    """
+    entries = []
+    for path, text, findings, error in results:
+        markup = markup_for(path) if markup_for else "plaintext"
+        source = Source(path, path, "text", markup)
+        if text is None:
+            entries.append(Entry({"id": path, "source": path, "verdict": "error", "error": error}))
+            continue
+        prose = prose_view(text, markup)
+        score = engine.channel(prose).doc_probability
+        entries.append(Entry(document_record(source, text, prose, findings, score), text))
+    return render(entries, "unspin check")
