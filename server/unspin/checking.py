@@ -1,0 +1,67 @@
+"""Checking a document the same way in every front end: markup and inline markers first (only
+prose is analysed), then the engine, then the nearest ``.unspin.json`` allowlist."""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import allowlist
+from .documents import DEFAULT_MAX_BYTES, Document, InputError, read_document
+from .engine import Engine
+from .findings import Finding
+from .markup import language_for_path, prose_view
+
+
+@dataclass
+class FileResult:
+    """One file's outcome: its document and findings, or the error that stopped it (``document`` None)."""
+
+    path: str
+    document: Document | None
+    findings: list[Finding] = field(default_factory=list)
+    error: str = ""
+    warning: str = ""  # a problem that did not stop the check (an unusable allowlist file)
+
+
+@dataclass
+class Checker:
+    """What a front end asks of the engine for one file; shared by ``check`` and ``fix``."""
+
+    engine: Engine
+    threshold: float | None = None
+    language: str | None = None  # markup for every file; None: from each file's name
+    max_bytes: int = DEFAULT_MAX_BYTES
+    use_allowlist: bool = True
+    _allowlists: dict[Path, Path | None] = field(default_factory=dict, repr=False)
+
+    def language_of(self, path: str) -> str:
+        return self.language or ("plaintext" if path == "-" else language_for_path(path))
+
+    def allowlist_for(self, path: str) -> allowlist.Allowlist:
+        """The nearest ``.unspin.json`` above ``path`` (the working directory for stdin)."""
+        if not self.use_allowlist:
+            return allowlist.Allowlist()
+        directory = Path.cwd() if path == "-" else Path(os.path.abspath(path)).parent
+        if directory not in self._allowlists:
+            self._allowlists[directory] = allowlist.find(directory)
+        found = self._allowlists[directory]
+        return allowlist.read(found) if found is not None else allowlist.Allowlist()
+
+    def findings(self, text: str, language: str, allowed: allowlist.Allowlist,
+                 tick: Callable[[], bool] | None = None) -> list[Finding]:
+        """Findings in the prose of ``text``, offsets into ``text``; ``tick`` is polled as analysis goes."""
+        return allowed.filter(self.engine.analyze(prose_view(text, language), self.threshold, cancelled=tick))
+
+    def check(self, path: str, tick: Callable[[], bool] | None = None) -> FileResult:
+        try:
+            doc = read_document(path, self.max_bytes)
+        except InputError as e:
+            return FileResult(path, None, error=str(e))
+        warning = ""
+        try:
+            allowed = self.allowlist_for(path)
+        except allowlist.AllowlistError as e:
+            allowed, warning = allowlist.Allowlist(), f"{e}; no words allowed"
+        return FileResult(path, doc, self.findings(doc.text, self.language_of(path), allowed, tick), warning=warning)
