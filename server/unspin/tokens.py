@@ -84,3 +84,36 @@ def chunks(text: str) -> list[tuple[int, str]]:
     if start < len(text) or not out:
         out.append((start, text[start:]))
     return out
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence, from its first token to its last, as the engine reads them."""
+    spans: list[tuple[int, int]] = []
+    for offset, chunk in chunks(text):
+        spans += _chunk_sentence_spans(chunk, offset)
+    return spans
+
+
+def sentence_span(text: str, offset: int) -> tuple[int, int]:
+    """The sentence around ``offset`` (the next one when ``offset`` falls between sentences), as the
+    engine splits ``text``: only the chunk holding ``offset`` is tokenized."""
+    for start, chunk in chunks(text):
+        if offset < start + len(chunk) or start + len(chunk) == len(text):
+            spans = _chunk_sentence_spans(chunk, start)
+            for span in spans:
+                if offset < span[1] or (offset == span[1] and span is spans[-1]):
+                    return span
+            return spans[-1] if spans else (offset, offset)
+    return offset, offset
+
+
+def _chunk_sentence_spans(chunk: str, offset: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    current = -1
+    for tok in tokenize(chunk):
+        if tok.sentence != current:
+            spans.append((offset + tok.start, offset + tok.end))
+            current = tok.sentence
+        else:
+            spans[-1] = (spans[-1][0], offset + tok.end)
+    return spans

@@ -1,22 +1,28 @@
 """Server settings: one typed, fully defaulted model, fed from every configuration channel."""
 from __future__ import annotations
 
-import json
 import logging
+import math
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 
-from .markup import canonical_language
+from .. import allowlist
+from ..markup import canonical_language
 
 log = logging.getLogger(__name__)
 
-WORKSPACE_FILE = ".unspin.json"
+WORKSPACE_FILE = allowlist.FILE_NAME
 SECTION = "unspin"
 PROSE_LANGUAGES = ("plaintext", "markdown", "latex", "tex", "restructuredtext", "html", "asciidoc", "gitcommit",
                    "git-commit", "text", "mail")
+MODELS = ("neural", "trigram")  # "trigram": phase 1 only, no refinement (for slow machines)
+ENCODINGS = ("utf-8", "utf-16", "utf-32")
+# Bounds: a debounce of hours would mean diagnostics never arrive.
+MAX_DEBOUNCE_MS = 10_000
+MAX_FILE_SIZE = 100_000_000
 SEVERITIES = {
     "error": types.DiagnosticSeverity.Error,
     "warning": types.DiagnosticSeverity.Warning,
@@ -33,6 +39,10 @@ class Settings:
     allowlist: frozenset[str] = field(default_factory=frozenset)
     max_file_size: int = 2_000_000  # characters; larger documents get a warning instead of analysis
     debounce_ms: int = 50
+    model: str = "neural"
+    # Forces the position encoding for clients that cannot negotiate one and do not count UTF-16
+    # (Vim's ALE counts bytes); read from initializationOptions only.
+    position_encoding: str | None = None
 
     def enables(self, language_id: str) -> bool:
         """Whether documents of ``language_id`` are checked; editors' aliases ("rst", "tex") count."""
@@ -42,13 +52,14 @@ class Settings:
     def diagnostic_severity(self) -> types.DiagnosticSeverity:
         return SEVERITIES[self.severity]
 
-    def merged(self, raw: Any) -> "Settings":
+    def merged(self, raw: Any) -> Settings:
         """These settings updated from a client's JSON object; bad values are logged and ignored."""
         if not isinstance(raw, dict):
             return self
         raw = raw.get(SECTION, raw) if isinstance(raw.get(SECTION), dict) else raw
         changes: dict[str, Any] = {}
-        names = {f.name: f.name for f in fields(self)} | {"maxFileSize": "max_file_size", "debounceMs": "debounce_ms"}
+        names = {f.name: f.name for f in fields(self)} | {"maxFileSize": "max_file_size", "debounceMs": "debounce_ms",
+                                                 "positionEncoding": "position_encoding"}
         for key, value in raw.items():
             name = names.get(key)
             if name is None:
@@ -78,37 +89,38 @@ def _coerce(name: str, value: Any) -> Any:
         if not isinstance(value, list):
             raise TypeError("must be a list of words")
         return frozenset(str(v).lower() for v in value)
-    v = int(value)
-    if v < 0:
-        raise ValueError("must not be negative")
+    if name == "model":
+        if str(value).lower() not in MODELS:
+            raise ValueError(f"must be one of {', '.join(MODELS)}")
+        return str(value).lower()
+    if name == "position_encoding":
+        if str(value).lower() not in ENCODINGS:
+            raise ValueError(f"must be one of {', '.join(ENCODINGS)}")
+        return str(value).lower()
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError("must be a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("must be a finite number")
+    v = int(number)
+    top = MAX_DEBOUNCE_MS if name == "debounce_ms" else MAX_FILE_SIZE
+    if not 0 <= v <= top:
+        raise ValueError(f"must be between 0 and {top:,}")
     return v
 
 
 def read_workspace_allowlist(root: Path | None) -> frozenset[str]:
+    """The words of the workspace's ``.unspin.json``; an unusable file is logged and reads as empty."""
     if root is None:
         return frozenset()
     try:
-        data = json.loads((root / WORKSPACE_FILE).read_text(encoding="utf-8"))
-        return frozenset(str(w).lower() for w in data.get("allowlist", []))
-    except FileNotFoundError:
-        return frozenset()
-    except (OSError, ValueError, AttributeError) as e:
-        log.warning("cannot read %s: %s", root / WORKSPACE_FILE, e)
+        return allowlist.read(root / WORKSPACE_FILE).words
+    except allowlist.AllowlistError as e:
+        log.warning("%s", e)
         return frozenset()
 
 
 def add_to_workspace_allowlist(root: Path, word: str) -> frozenset[str]:
-    """Add ``word`` to the workspace's allowlist file, keeping its other contents."""
-    path = root / WORKSPACE_FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            data = {}
-    except (OSError, ValueError):
-        data = {}
-    words = sorted(set(data.get("allowlist", [])) | {word.lower()})
-    data["allowlist"] = words
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
-    return frozenset(words)
+    """Add ``word`` to the workspace's ``.unspin.json``, keeping everything else in it; a file that
+    cannot be parsed is never replaced (``allowlist.AllowlistError``)."""
+    return allowlist.add_word(root / WORKSPACE_FILE, word).words

@@ -2,23 +2,28 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcContentModified
+from pygls.exceptions import JsonRpcContentModified, JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
+from ..allowlist import AllowlistError
 from ..findings import Finding
 from . import diagnostics as diag
 from .config import Settings, add_to_workspace_allowlist, read_workspace_allowlist
-from .markup import prose_view
-from .positions import PositionMap
+from .document import Document
+from ..markup import prose_view
+from .protocol import UnspinProtocol
 from .state import DocumentState
-from .worker import shared_worker
+from .worker import AnalysisWorker, shared_worker
 
 log = logging.getLogger(__name__)
 IGNORE_WORD = "unspin.ignoreWord"
@@ -27,13 +32,18 @@ FIX_ALL_KIND = "source.fixAll.unspin"
 SETTLE_DELAY = 1.0  # seconds without edits before the document-wide channel is fitted afresh
 
 
+_revisions = itertools.count(1)
+
+
 class UnspinServer(LanguageServer):
-    def __init__(self) -> None:
+    def __init__(self, worker: AnalysisWorker | None = None) -> None:
         super().__init__("unspin-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
-                         converter_factory=diag.converter)
+                         converter_factory=diag.converter, protocol_cls=UnspinProtocol)
         self.settings = Settings()
-        self.worker = shared_worker()
+        self.worker = worker or shared_worker()
+        self.documents: dict[str, Document] = {}  # open documents, as the client edits them
         self.states: dict[str, DocumentState] = {}
+        self.encoding: str = types.PositionEncodingKind.Utf16
         self.root: Path | None = None
         self.workspace_allowlist: frozenset[str] = frozenset()
         self._pending: dict[str, asyncio.Task] = {}
@@ -72,22 +82,52 @@ class UnspinServer(LanguageServer):
         self.worker.forget(uri)
 
     async def _analyze_later(self, uri: str, delay: float) -> None:
-        """Analyse and publish; once edits pause, settle on a result fitted afresh to the whole document."""
+        """Analyse and publish (phase 1), refine and publish (phase 2); once edits pause, settle on a
+        result fitted afresh to the whole document, refined again if the refit changed anything."""
         try:
             await asyncio.sleep(delay)
             state = await self.analyze(uri)
             if state is None:
                 return
             self.publish(state)
-            published = list(state.findings)
+            await self.refine(uri)
             await asyncio.sleep(SETTLE_DELAY)
+            before = (state.result, list(state.raw_findings), state.unrefined)
+            published = list(state.findings)
             state = await self.analyze(uri, refit=True)
-            if state is not None and state.findings != published:
+            if state is None:
+                return
+            result, raw, unrefined = before
+            if unrefined is not None and state.raw_findings == unrefined:  # the refit confirmed phase 1
+                state.result, state.raw_findings, state.unrefined = result, raw, unrefined
+                self.refilter(state)
+            elif state.findings != published:
                 self.publish(state)
+                await self.refine(uri)
         except asyncio.CancelledError:
             pass
         except Exception:  # a failed analysis must not take the server down
             log.exception("analysis of %s failed", uri)
+
+    async def refine(self, uri: str) -> DocumentState | None:
+        """Phase 2 for the document's current findings, published; None if there is none, or the
+        document changed meanwhile (an edit cancels a refinement in flight)."""
+        state = self.states.get(uri)
+        if (self.settings.model != "neural" or state is None or state.result is None or not state.raw_findings
+                or state.unrefined is not None):
+            return None
+        version, text = state.version, state.text
+        while (got := await self.worker.refine(uri, (state.result, state.raw_findings))) is None:
+            if not self.worker.was_preempted(uri) or self._changed(uri, version, text):
+                return None
+        if self._changed(uri, version, text) or state.version != version or state.text != text:
+            return None
+        state.unrefined = state.raw_findings
+        state.result, state.raw_findings = got
+        self.refilter(state)
+        if state.findings != state.shown:
+            self.publish(state)
+        return state
 
     async def analyze(self, uri: str, refit: bool = False) -> DocumentState | None:
         """Fresh state for the document's current version, or None if it changed meanwhile or is closed.
@@ -95,11 +135,10 @@ class UnspinServer(LanguageServer):
         The engine keeps an edited document's channel while edits are small; ``refit`` fits it afresh,
         unless an edit interrupts it (None then, even for this unchanged document).
         """
-        try:
-            doc = self.workspace.get_text_document(uri)
-            text, version, language = doc.source, doc.version, doc.language_id or "plaintext"
-        except Exception:
+        doc = self.documents.get(uri)
+        if doc is None:  # never opened, or closed: nothing is read from disk
             return None
+        text, version, language = doc.text, doc.version, doc.language_id or "plaintext"
         state = self.states.setdefault(uri, DocumentState(uri))
         if state.version == version and state.text == text and version is not None and not refit:
             return state
@@ -117,35 +156,63 @@ class UnspinServer(LanguageServer):
                 urgent = not refit
                 while (got := await self.worker.analyze(view, self.settings.threshold, uri, refit, base,
                                                         urgent)) is None:
-                    if refit or self._changed(uri, version, text):
+                    if self._changed(uri, version, text):
                         return None
-                    urgent = False  # preempted by an edit elsewhere: ask again behind it
+                    urgent = False  # preempted by an edit elsewhere (a refit too): ask again behind it
                 result, findings = got
         if self._changed(uri, version, text):
             return None
         state.version, state.text, state.raw_findings, state.result = version, text, findings, result
-        state.positions = PositionMap(text, self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+        state.unrefined = None
+        state.positions = doc.positions(self.encoding)
         self.refilter(state)
         return state
 
     def _changed(self, uri: str, version: int | None, text: str) -> bool:
         """The document was edited or closed since ``version`` was read."""
-        if uri not in self.states:
-            return True
-        current = self.workspace.get_text_document(uri)
-        return current.version != version or current.source != text
+        current = self.documents.get(uri)
+        return uri not in self.states or current is None or current.version != version or current.text != text
 
     def refilter(self, state: DocumentState) -> None:
         allowed = self.settings.allowlist | self.workspace_allowlist | state.ignored
-        state.findings = [f for f in state.raw_findings if f.text.lower() not in allowed]
+        findings = [f for f in state.raw_findings if f.text.lower() not in allowed]
+        if findings != state.findings or state.revision == 0:
+            state.revision = next(_revisions)
+        state.findings = findings
 
     def diagnostics(self, state: DocumentState) -> list[types.Diagnostic]:
         assert state.positions is not None
-        return state.published.build(state.findings, state.positions, self.settings.diagnostic_severity)
+        severity = self.settings.diagnostic_severity
+        if severity != state.severity:
+            state.severity, state.revision = severity, next(_revisions)
+        return state.published.build(state.findings, state.positions, severity)
 
     def publish(self, state: DocumentState) -> None:
+        diagnostics = self.diagnostics(state)
+        state.shown = list(state.findings)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=state.uri, version=state.version, diagnostics=self.diagnostics(state)))
+            uri=state.uri, version=state.version, diagnostics=diagnostics))
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Unreadable JSON gets its ParseError response; other errors are shown as pygls shows them."""
+        if isinstance(error, json.JSONDecodeError):
+            self.protocol.parse_error(error)
+            return
+        super().report_server_error(error, source)
+
+    def edit(self, uri: str, findings: list[Finding], state: DocumentState) -> types.WorkspaceEdit:
+        """An edit replacing ``findings`` by their first suggestions; with the document's version where
+        the client takes ``documentChanges``, so that it refuses the edit on a newer text."""
+        assert state.positions is not None
+        edits = diag.replace_edits(findings, state.positions)
+        return self.workspace_edit(uri, state.version, edits)
+
+    def workspace_edit(self, uri: str, version: int | None, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
+        ws = self.client_capabilities.workspace
+        if ws and ws.workspace_edit and ws.workspace_edit.document_changes:
+            return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
+                types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), list(edits))])
+        return types.WorkspaceEdit(changes={uri: list(edits)})
 
     def reanalyze_all(self) -> None:
         for state in self.states.values():
@@ -160,7 +227,7 @@ class UnspinServer(LanguageServer):
         try:
             result = await self.workspace_configuration_async(
                 types.ConfigurationParams(items=[types.ConfigurationItem(section="unspin")]))
-        except Exception as e:
+        except JsonRpcException as e:
             log.info("workspace/configuration unavailable: %s", e)
             return
         if result and isinstance(result[0], dict):
@@ -178,6 +245,8 @@ def _supports_configuration(ls: UnspinServer) -> bool:
 @server.feature(types.INITIALIZE)
 def initialize(ls: UnspinServer, params: types.InitializeParams) -> None:
     ls.settings = ls.settings.merged(params.initialization_options)
+    forced = ls.settings.position_encoding
+    ls.encoding = types.PositionEncodingKind(forced or ls.workspace.position_encoding or "utf-16")
     folders = params.workspace_folders or []
     root_uri = folders[0].uri if folders else params.root_uri
     if root_uri:
@@ -207,24 +276,38 @@ async def did_change_configuration(ls: UnspinServer, params: types.DidChangeConf
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: UnspinServer, params: types.DidOpenTextDocumentParams) -> None:
-    ls.states[params.text_document.uri] = DocumentState(params.text_document.uri)
-    ls.worker.preempt(params.text_document.uri)  # the document the user just opened comes first
-    ls.schedule(params.text_document.uri, 0)
+    item = params.text_document
+    if item.uri in ls.documents:  # opened again without a close: start afresh
+        ls.close(item.uri)
+    ls.documents[item.uri] = Document(item.uri, item.text, item.version, item.language_id or "plaintext")
+    ls.states[item.uri] = DocumentState(item.uri)
+    ls.worker.preempt(item.uri)  # the document the user just opened comes first
+    ls.schedule(item.uri, 0)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: UnspinServer, params: types.DidChangeTextDocumentParams) -> None:
-    ls.edited(params.text_document.uri)
+    uri = params.text_document.uri
+    doc = ls.documents.get(uri)
+    if doc is None:  # e.g. Emacs after "save as": the change cannot be applied to a text never received
+        log.warning("ignoring a change to %s, which was never opened", uri)
+        return
+    for change in params.content_changes:
+        doc.apply(change, ls.encoding)
+    doc.version = params.text_document.version
+    ls.edited(uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: UnspinServer, params: types.DidSaveTextDocumentParams) -> None:
-    ls.schedule(params.text_document.uri, 0)
+    if params.text_document.uri in ls.documents:
+        ls.schedule(params.text_document.uri, 0)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: UnspinServer, params: types.DidCloseTextDocumentParams) -> None:
     ls.close(params.text_document.uri)
+    ls.documents.pop(params.text_document.uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
 
@@ -236,8 +319,13 @@ async def pull_diagnostics(ls: UnspinServer, params: types.DocumentDiagnosticPar
     state = await ls.analyze(uri)
     if state is None and uri in ls.states:  # edited while it was analysed: the client asks again
         raise JsonRpcContentModified(f"{uri} changed during analysis")
-    items = ls.diagnostics(state) if state is not None else []
-    return types.RelatedFullDocumentDiagnosticReport(items=items)
+    if state is None:  # not open: nothing is read from disk
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    items = ls.diagnostics(state)
+    result_id = str(state.revision)
+    if params.previous_result_id == result_id:
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+    return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -267,7 +355,7 @@ async def code_action(ls: UnspinServer, params: types.CodeActionParams) -> list[
     actions: list[types.CodeAction] = []
 
     def edit(findings: list[Finding]) -> types.WorkspaceEdit:
-        return types.WorkspaceEdit(changes={uri: diag.replace_edits(findings, pm)})
+        return ls.edit(uri, findings, state)
 
     wants_quickfix = not only or any(k.startswith(types.CodeActionKind.QuickFix) for k in only)
     if wants_quickfix:
@@ -278,7 +366,7 @@ async def code_action(ls: UnspinServer, params: types.CodeActionParams) -> list[
                 actions.append(types.CodeAction(
                     title=f"Replace '{f.text}' with '{s.text}'", kind=types.CodeActionKind.QuickFix,
                     diagnostics=[d], is_preferred=k == 0,
-                    edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(pm.range(f.start, f.end), s.text)]})))
+                    edit=ls.workspace_edit(uri, state.version, [types.TextEdit(pm.range(f.start, f.end), s.text)])))
             s_start, s_end = state.sentence_span(f.start)
             in_sentence = [g for g in state.findings if s_start <= g.start and g.end <= s_end]
             if len(in_sentence) > 1:
@@ -315,7 +403,7 @@ def allow_word(ls: UnspinServer, word: str) -> None:
     else:
         try:
             ls.workspace_allowlist = add_to_workspace_allowlist(ls.root, word)
-        except OSError as e:
+        except (OSError, AllowlistError) as e:
             ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"unspin: cannot save: {e}"))
             return
     for state in ls.states.values():

@@ -15,15 +15,30 @@ Two things keep an edit cheap on a big, densely flagged document:
 
 One request is in the process at a time, the urgent ones first; an edit preempts whatever runs
 for another document, which is then asked again behind it.
+
+Phase 2 (``refine``) takes the findings of a result the worker sent and refines them with
+``unspin.refine.refine`` (a stronger model: slower, so it runs after the findings are shown); it is
+cancelled like an analysis, and where that module is missing there is no phase 2.
+
+The worker must not outlive the server, however the server ends (SIGKILL leaves no chance to clean
+up): the kernel kills it when its parent dies (Linux), and a watchdog thread checks the parent too.
+Once the worker is gone, multiprocessing's resource tracker sees its pipe close and exits as well.
 """
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import heapq
 import itertools
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 import zlib
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
@@ -37,15 +52,39 @@ if TYPE_CHECKING:
 _engine: Engine | None = None
 _generations = None  # multiprocessing.Array shared with the server: a counter per document slot
 _SLOTS = 256
-# document -> result id -> (findings, length of the text analysed): the newest result, and the one it
-# was sent against (the server still holds that one if it found the newest stale on arrival)
-_results: dict[str, dict[int, tuple[list[Finding], int]]] = {}
+# document -> result id -> (findings, the text analysed): the newest result, and the one it was sent
+# against (the server still holds that one if it found the newest stale on arrival)
+_results: dict[str, dict[int, tuple[list[Finding], str]]] = {}
 _ids = itertools.count(1)
+UNAVAILABLE = "unavailable"  # what ``_refine`` answers where there is no phase 2
+_PR_SET_PDEATHSIG = 1
+_WATCH_SECONDS = 0.5
 
 
-def _init(generations) -> None:
+def _init(generations, parent: int | None) -> None:
+    """Worker start-up; ``parent`` is the server's process id (None: the worker is a thread of it)."""
     global _generations
     _generations = generations
+    if parent is not None:
+        _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Exit as soon as the server process ``parent`` is gone, whatever ended it."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it died before the kernel was told
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="unspin-parent-watch", daemon=True).start()
 
 
 def _slot(document: str) -> int:
@@ -67,15 +106,52 @@ def _analyze(text: str, threshold: float, document: str, refit: bool, generation
         findings = _the_engine().analyze(text, threshold, document, refit, cancelled)
     except Cancelled:
         return None
+    return _answer(document, text, findings, base)
+
+
+def _answer(document: str, text: str, findings: list[Finding], base: int | None) -> Delta:
+    """Keep ``findings`` as the document's newest result and send them as a change to ``base``."""
     result = next(_ids)
     known = _results.get(document, {}).get(base) if base is not None else None
-    _results[document] = {result: (findings, len(text)), **({base: known} if known else {})}
+    _results[document] = {result: (findings, text), **({base: known} if known else {})}
     if known is None:
         return Delta(result, None, 0, 0, 0, tuple(findings))
-    old, old_length = known
-    shift = len(text) - old_length
+    old, old_text = known
+    shift = len(text) - len(old_text)
     prefix, suffix = diff(old, findings, shift)
     return Delta(result, base, prefix, suffix, shift, tuple(findings[prefix: len(findings) - suffix]))
+
+
+def _refiner() -> Callable | None:
+    """Phase 2's function, or None where its module is missing."""
+    try:
+        from .. import refine
+    except ImportError:
+        return None
+    return getattr(refine, "refine", None)
+
+
+def _refine(document: str, generation: int, base: int) -> Delta | str | None:
+    """Runs in the worker: result ``base`` refined (None if cancelled or ``base`` is no longer kept)."""
+    from ..engine import Cancelled
+
+    known = _results.get(document, {}).get(base)
+    if known is None:
+        return None
+    refine = _refiner()
+    if refine is None:
+        return UNAVAILABLE
+    slot = _slot(document)
+
+    def cancelled() -> bool:
+        return _generations is not None and _generations[slot] != generation
+
+    findings, text = known
+    try:
+        refined = refine(text, list(findings), cancelled)
+    except Cancelled:
+        return None
+    return _answer(document, text, list(refined), base)
 
 
 def _forget(document: str) -> None:
@@ -132,17 +208,24 @@ class _Turns:
 
 
 class AnalysisWorker:
-    def __init__(self) -> None:
+    """``in_process``: run the engine in a thread of this process instead (tests that patch it)."""
+
+    def __init__(self, in_process: bool = False) -> None:
         self._context = multiprocessing.get_context("spawn")
         self._generations = self._context.Array("q", _SLOTS, lock=False)
+        self._in_process = in_process
         self._pool = self._new_pool()
         self._warm = False
         self._turns = _Turns()
         self._running: str | None = None  # the document whose request is in the process
+        self.refines = True  # False once the worker said there is no phase 2
+        self._preempted: set[str] = set()  # documents whose request made way for another's edit
 
-    def _new_pool(self) -> ProcessPoolExecutor:
+    def _new_pool(self) -> Executor:
+        if self._in_process:
+            return ThreadPoolExecutor(max_workers=1, initializer=_init, initargs=(self._generations, None))
         return ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init,
-                                   initargs=(self._generations,))
+                                   initargs=(self._generations, os.getpid()))
 
     def warm_up(self) -> None:
         """Start the process and load the models now, before the first document arrives."""
@@ -153,12 +236,22 @@ class AnalysisWorker:
     def interrupt(self, document: str) -> None:
         """Abandon the analyses of ``document`` sent so far (their callers get None)."""
         self._generations[_slot(document)] += 1
+        self._preempted.discard(document)
 
     def preempt(self, document: str) -> None:
         """``document`` was edited: abandon its analyses of older text, and what runs for another."""
         self.interrupt(document)
         if self._running is not None and self._running != document:
             self.interrupt(self._running)
+            self._preempted.add(self._running)
+
+    def was_preempted(self, document: str) -> bool:
+        """Whether ``document``'s last request got None only to make way for an edit elsewhere (it
+        may then ask again); the answer is given once."""
+        if document in self._preempted:
+            self._preempted.discard(document)
+            return True
+        return False
 
     async def analyze(self, text: str, threshold: float, document: str, refit: bool,
                       base: tuple[int, list[Finding]] | None = None,
@@ -166,22 +259,45 @@ class AnalysisWorker:
         """(result id, findings), or None if ``interrupt`` was called meanwhile.  ``base`` is an earlier
         result of this worker for the same document, so that only the difference travels back;
         requests that are not ``urgent`` wait for the urgent ones."""
-        loop = asyncio.get_running_loop()
-        await self._turns.acquire(0 if urgent else 1)
-        self._running = document
-        try:
-            args = (text, threshold, document, refit, self._generations[_slot(document)], base[0] if base else None)
-            try:
-                delta = await loop.run_in_executor(self._pool, _analyze, *args)
-            except BrokenProcessPool:  # the worker died (killed, out of memory): start a new one, try once more
-                self._pool = self._new_pool()
-                delta = await loop.run_in_executor(self._pool, _analyze, *args[:-1], None)
-        finally:
-            self._running = None
-            self._turns.release()
+        args = (text, threshold, document, refit, self._generations[_slot(document)], base[0] if base else None)
+        delta = await self._run(document, 0 if urgent else 1, _analyze, args, args[:-1] + (None,))
         if delta is None:
             return None
         return delta.result, apply(base[1] if base else [], delta)
+
+    async def refine(self, document: str, base: tuple[int, list[Finding]]) -> tuple[int, list[Finding]] | None:
+        """Phase 2 of result ``base``: (result id, refined findings), or None if it was interrupted, the
+        worker no longer keeps ``base``, or there is no phase 2 (``refines`` is then False).  It waits
+        for every urgent request."""
+        if not self.refines:
+            return None
+        args = (document, self._generations[_slot(document)], base[0])
+        delta = await self._run(document, 1, _refine, args, None)
+        if delta == UNAVAILABLE:
+            self.refines = False
+            return None
+        if not isinstance(delta, Delta):
+            return None
+        return delta.result, apply(base[1], delta)
+
+    async def _run(self, document: str, urgency: int, function: Callable, args: tuple,
+                   retry: tuple | None) -> object:
+        """``function(*args)`` in the worker when its turn comes; if the worker died meanwhile (killed, out
+        of memory) a new one is started and ``retry`` (arguments that need nothing it kept) tried once."""
+        loop = asyncio.get_running_loop()
+        await self._turns.acquire(urgency)
+        self._running = document
+        try:
+            try:
+                return await loop.run_in_executor(self._pool, function, *args)
+            except BrokenProcessPool:
+                self._pool = self._new_pool()
+                if retry is None:
+                    return None
+                return await loop.run_in_executor(self._pool, function, *retry)
+        finally:
+            self._running = None
+            self._turns.release()
 
     def forget(self, document: str) -> None:
         """Let the worker drop what it keeps for a closed document."""
