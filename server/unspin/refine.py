@@ -10,7 +10,7 @@ from collections.abc import Callable
 from .engine import Cancelled
 from .findings import Finding
 
-__all__ = ["refine", "Cancelled"]
+__all__ = ["Cancelled", "refine"]
 
 
 def refine(text: str, findings: list[Finding], cancelled: Callable[[], bool] | None = None) -> list[Finding]:

