@@ -275,9 +275,12 @@ class DocumentChannel:
         self._final: tuple[np.ndarray, np.ndarray] | None = None  # log10 keep and candidate scores per slot
 
     def fit(self, evidence: list[tuple[Slot, Sequence[float]]], vocabulary: Vocabulary,
-            poll: Callable[[], None] = lambda: None, repeated: np.ndarray | None = None) -> "DocumentChannel":
+            poll: Callable[[], None] = lambda: None, repeated: np.ndarray | None = None,
+            presence: np.ndarray | None = None) -> "DocumentChannel":
         """EM on the document's slots.  ``poll`` is called now and then; it may raise to abandon the fit.
-        ``repeated``: the slots' ``repeats``, if the caller has them already."""
+        ``repeated``: the slots' ``repeats``, if the caller has them already.  ``presence``: each slot's
+        probability of lying where the spinner was at work (``sections``); the spinner's rates are
+        learned there, not diluted by the clean part of a mixed document."""
         p = self.params
         if not evidence:
             return self
@@ -295,6 +298,8 @@ class DocumentChannel:
         self._group = weight * repeated
         counts = np.array([vocabulary.forms.get(w, 0) for w in words] + [0], dtype=float)
         counts = np.maximum(0.0, counts - np.bincount(t.obs, 1.0 - weight, n_words))
+        if presence is not None:
+            weight = weight * presence
         lemma_counts = np.array([vocabulary.lemmas.get(w, 0) for w in lemmas] + [0], dtype=float)
         self._lemma_share = lemma_counts / vocabulary.total
         self._total = vocabulary.total

@@ -25,7 +25,6 @@ from .channel import (
     ChannelParams,
     DocumentChannel,
     Vocabulary,
-    document_probability,
     evidence_weights,
     repeats,
     spin_log_likelihoods,
@@ -36,6 +35,7 @@ from .findings import Finding, Suggestion
 from .language_model import LanguageModel, shared_model
 from .lexicon import POS_NAMES, RELATION_NAMES, Lexicon, shared_lexicon
 from .morphology import shared_morphology
+from .sections import SentenceEvidence, spin_presence
 from .tokens import Token, chunks, tokenize
 
 # Capitalised mid-sentence or all capitals: likely a name.  Spinners that leave capitals alone are
@@ -81,6 +81,7 @@ class _Fitted:
     channel: DocumentChannel
     keys: frozenset[tuple]
     slots: int
+    presence: dict[tuple, float]  # per sentence key: P(it may be spun at all), see ``sections``
     decoded: dict[tuple, list[SlotPosterior | None]] = field(default_factory=dict)
     reaches: dict[tuple, list[Reach | None]] = field(default_factory=dict)  # per sentence, see ``distant``
     distant_share: float | None = None  # of the document's substitutions, see ``distant``
@@ -134,17 +135,18 @@ class Engine:
         with self._lock:
             placed = self._sentences(text, check)
             fitted = self._channel_for(document, [sent for _, sent in placed], refit, check)
-            channel = fitted.channel
             findings: list[Finding] = []
-            if channel.doc_probability < max(threshold, MIN_DOC_PROBABILITY):
+            if fitted.channel.doc_probability < max(threshold, MIN_DOC_PROBABILITY):
                 return findings
+            scaled = [(offset, sent, scale) for (offset, sent), scale in zip(placed, _presence(fitted, placed))
+                      if sent.slots]
             if fitted.distant_share is None:
-                self._weigh_distant(fitted, [sent for _, sent in placed if sent.slots], check)
-            for offset, sent in placed:
-                if not sent.slots:
+                self._weigh_distant(fitted, [(sent, scale) for _, sent, scale in scaled], check)
+            for offset, sent, scale in scaled:
+                if scale < max(threshold, MIN_DOC_PROBABILITY):
                     continue
                 _poll(check)
-                for f in self._sentence_findings(fitted, sent, threshold):
+                for f in self._sentence_findings(fitted, sent, scale, threshold):
                     findings.append(f.shifted(offset) if offset else f)
         return findings
 
@@ -156,7 +158,7 @@ class Engine:
     def channel(self, text: str) -> DocumentChannel:
         """The spinner channel fitted to ``text``: its spin probability and rates, for reports and tests."""
         with self._lock:
-            return self._fit_channel([sent for _, sent in self._sentences(text, _never)], _never)
+            return self._fit_channel([sent for _, sent in self._sentences(text, _never)], _never)[0]
 
     def _sentences(self, text: str, check: Callable[[], bool]) -> list[tuple[int, _Sentence]]:
         """Every sentence with the offset its tokens are relative to; built per chunk, cached by content."""
@@ -250,55 +252,61 @@ class Engine:
             fresh = sum(len(sent.slots) for sent in sentences if sent.key not in prev.keys)
             if fresh <= REFIT_SHARE * prev.slots:
                 return prev
-        fitted = _Fitted(self._fit_channel(sentences, check), frozenset(sent.key for sent in sentences),
-                         sum(len(sent.slots) for sent in sentences))
+        channel, presence = self._fit_channel(sentences, check)
+        fitted = _Fitted(channel, frozenset(sent.key for sent in sentences), sum(len(sent.slots) for sent in sentences),
+                         presence)
         if document is not None:
             self._remember(self._fitted, document, fitted, _DOCUMENTS_KEPT)
         return fitted
 
-    def _sentence_findings(self, fitted: _Fitted, sent: _Sentence, threshold: float) -> list[Finding]:
-        """The sentence's findings at ``threshold``, offsets relative to its chunk."""
-        key = (sent.scored_key, sent.tokens[0].start, tuple(t.text for t in sent.tokens), threshold)
+    def _sentence_findings(self, fitted: _Fitted, sent: _Sentence, scale: float, threshold: float) -> list[Finding]:
+        """The sentence's findings at ``threshold``, offsets relative to its chunk; ``scale`` is the
+        probability that the sentence may be spun at all (see ``sections``)."""
+        key = (sent.scored_key, sent.tokens[0].start, tuple(t.text for t in sent.tokens), scale, threshold)
         got = fitted.findings.get(key)
         if got is None:
-            scale, pi = fitted.channel.doc_probability, fitted.distant_share or 0.0
+            pi = fitted.distant_share or 0.0
             posts = self._decode(fitted, sent)
             if pi >= NEGLIGIBLE_SHARE:
                 most = self.settings.max_suggestions
                 posts = [post if found is None else rerank(post, found, fitted.pools.get(found.word) or weigh([found]),
                                                            pi, most)
-                         for post, found in zip(posts, self._reaches(fitted, sent, _never))]
+                         for post, found in zip(posts, self._reaches(fitted, sent, scale, _never))]
             got = fitted.findings[key] = [
                 self._finding(post, token, post.spun * scale)
                 for post, token in zip(posts, sent.tokens)
                 if post is not None and post.spun * scale >= threshold]
         return got
 
-    def _weigh_distant(self, fitted: _Fitted, sentences: list[_Sentence], check: Callable[[], bool]) -> None:
+    def _weigh_distant(self, fitted: _Fitted, sentences: list[tuple[_Sentence, float]],
+                       check: Callable[[], bool]) -> None:
         """The document's share of distant originals, from its first ``SHARE_SAMPLE`` words judged spun,
-        and, if it is not negligible, the pooled evidence of each such word (see ``distant``)."""
+        and, if it is not negligible, the pooled evidence of each such word (see ``distant``).
+        ``sentences`` come with their ``presence``."""
         sample: list[Evidence] = []
-        for sent in sentences:
-            sample += [weigh([found]) for found in self._reaches(fitted, sent, check) if found is not None]
+        for sent, scale in sentences:
+            sample += [weigh([found]) for found in self._reaches(fitted, sent, scale, check) if found is not None]
             if len(sample) >= SHARE_SAMPLE:
                 break
         pi = share(sample)
         pools: dict[tuple, list[Reach]] = {}
         if pi >= NEGLIGIBLE_SHARE:
-            for sent in sentences:
-                for found in self._reaches(fitted, sent, check):
+            for sent, scale in sentences:
+                for found in self._reaches(fitted, sent, scale, check):
                     if found is not None:
                         pools.setdefault(found.word, []).append(found)
         fitted.pools = {word: weigh(found) for word, found in pools.items()}
         fitted.distant_share = pi
 
-    def _reaches(self, fitted: _Fitted, sent: _Sentence, check: Callable[[], bool]) -> list[Reach | None]:
+    def _reaches(self, fitted: _Fitted, sent: _Sentence, scale: float,
+                 check: Callable[[], bool]) -> list[Reach | None]:
         """Per slot, how its distant originals explain it if it is judged spun (see ``distant``), in the
         sentence as decoded: with every word judged spun read as its likeliest original."""
-        got = fitted.reaches.get(sent.scored_key)
+        key = (sent.scored_key, scale >= JUDGED_SPUN)
+        got = fitted.reaches.get(key)
         if got is None:
             _poll(check)
-            scale, gen = fitted.channel.doc_probability, self._candidates()
+            gen = self._candidates()
             posts = self._decode(fitted, sent)
             spun = [post if post is not None and post.spun * scale >= JUDGED_SPUN else None for post in posts]
             hyp = list(sent.words)
@@ -306,7 +314,7 @@ class Engine:
                 if post is not None:
                     hyp[post.slot.index] = post.ranked[0][0].word
             weight = fitted.channel.params.lm_weight
-            got = fitted.reaches[sent.scored_key] = [
+            got = fitted.reaches[key] = [
                 None if post is None else reach(self.model, post, gen.distant(post.slot.observed), hyp, weight)
                 for post in spun]
         return got
@@ -319,8 +327,10 @@ class Engine:
             fitted.decoded[sent.scored_key] = got
         return got
 
-    def _fit_channel(self, sentences: list[_Sentence], check: Callable[[], bool]) -> DocumentChannel:
-        """The document's channel; EM runs only if the document is judged spun at all."""
+    def _fit_channel(self, sentences: list[_Sentence],
+                     check: Callable[[], bool]) -> tuple[DocumentChannel, dict[tuple, float]]:
+        """The document's channel, and each sentence's probability of lying where the spinner was at work
+        (see ``sections``); EM runs only if some part of the document is judged spun at all."""
         evidence: list[tuple[Slot, array]] = []
         lls = array("d")
         for sent in sentences:
@@ -329,12 +339,16 @@ class Engine:
             lls += self._spin_log_likelihoods(sent)
         repeated = repeats(evidence)
         weights = evidence_weights(repeated)
-        channel = DocumentChannel(self.settings.channel,
-                                  document_probability(float(weights @ np.asarray(lls)), float(weights.sum())))
+        weighted = weights * np.asarray(lls)
+        bounds = np.cumsum([0] + [len(sent.slots) for sent in sentences])
+        presence = spin_presence([SentenceEvidence(float(weighted[a:b].sum()), float(weights[a:b].sum()))
+                                  for a, b in zip(bounds[:-1], bounds[1:])])
+        channel = DocumentChannel(self.settings.channel, max(presence, default=0.0))
         if channel.doc_probability >= MIN_DOC_PROBABILITY:
             vocabulary = Vocabulary.count((w for sent in sentences for w in sent.words), self._candidates().lemma)
-            channel.fit(evidence, vocabulary, lambda: _poll(check), repeated)
-        return channel
+            per_slot = np.repeat(presence, np.diff(bounds)) if len(evidence) else np.zeros(0)
+            channel.fit(evidence, vocabulary, lambda: _poll(check), repeated, per_slot)
+        return channel, {sent.key: p for sent, p in zip(sentences, presence)}
 
     @staticmethod
     def _remember(cache: OrderedDict, key: object, value: object, limit: int = _SENTENCE_CACHE_SIZE) -> None:
@@ -375,6 +389,18 @@ def _relation_text(observed: str, relation: str, original: str, pos: str, via: s
     """Shared by every finding that names the link: a spun document repeats its words."""
     through = f", through '{via}'" if via else ""
     return f"'{observed}' {RELATION_NAMES[relation]} '{original}' ({POS_NAMES[pos]}){through}"
+
+
+def _presence(fitted: _Fitted, placed: list[tuple[int, _Sentence]]) -> list[float]:
+    """Each sentence's ``_Fitted.presence``; a sentence written since the fit takes that of the fitted
+    sentence before it (or, at the start, after it): sections are long, edits are small."""
+    known = [fitted.presence.get(sent.key) for _, sent in placed]
+    fallback = next((p for p in known if p is not None), 0.0)
+    out = []
+    for p in known:
+        fallback = fallback if p is None else p
+        out.append(fallback)
+    return out
 
 
 def _never() -> bool:

@@ -1,0 +1,77 @@
+"""Where in a document a spinner was at work: spun sections, not one verdict for the whole text.
+
+Real documents are mixed: a spun paragraph pasted into an original post, an original introduction
+before a spun article.  A single spin verdict for the whole text either flags the clean part with
+the spun one or, once the clean part is long, misses the spun part altogether.  So the sentences
+are read as a two-state hidden Markov chain, clean or spun, that rarely switches (``SWITCH``):
+forward-backward gives each sentence the probability that it lies in a spun section, from the
+spinner evidence of the sentences around it.  A section must earn more than its switching cost, so
+chance runs of odd words in clean prose stay quiet, while a long spun section easily pays it.
+
+Spinning can also be sparse and spread evenly: a few words per page, never a section.  What the
+chain leaves clean is then weighed as a whole, as ``channel.document_probability`` weighs a
+document, whose bar grows only with the square root of its length.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .channel import PRIOR_LOG_ODDS, SLOT_COST, document_probability
+
+SWITCH = 8.0  # nats: the cost of entering or leaving a spun section between two sentences
+SECTION_SLOT_COST = SLOT_COST  # nats each candidate word of a sentence pays for being in a spun section
+
+
+@dataclass(frozen=True)
+class SentenceEvidence:
+    """A sentence's summed spinner evidence (nats, ``channel.spin_log_likelihoods`` weighted by
+    ``channel.evidence_weights``) and its number of candidate words (weighted alike)."""
+
+    log_likelihood: float
+    slots: float
+
+
+def section_probabilities(sentences: Sequence[SentenceEvidence]) -> list[float]:
+    """P(the sentence lies in a spun section), for each sentence in document order."""
+    n = len(sentences)
+    if n == 0:
+        return []
+    stay, switch = math.log1p(-math.exp(-SWITCH)), -SWITCH
+    start_spun = PRIOR_LOG_ODDS - math.log1p(math.exp(PRIOR_LOG_ODDS))
+    start_clean = -math.log1p(math.exp(PRIOR_LOG_ODDS))
+    emit = [s.log_likelihood - SECTION_SLOT_COST * s.slots for s in sentences]
+    # Forward in log space, clean state's emission taken as 0 (the evidence is a log ratio).
+    fc, fs = [0.0] * n, [0.0] * n
+    c, s = start_clean, start_spun + emit[0]
+    fc[0], fs[0] = c, s
+    for i in range(1, n):
+        c, s = _lse(c + stay, s + switch), _lse(c + switch, s + stay) + emit[i]
+        fc[i], fs[i] = c, s
+    out = [0.0] * n
+    bc = bs = 0.0
+    for i in range(n - 1, -1, -1):
+        out[i] = _sigmoid(fs[i] + bs - fc[i] - bc)
+        if i:
+            e = emit[i]
+            bc, bs = _lse(stay + bc, switch + e + bs), _lse(switch + bc, stay + e + bs)
+    return out
+
+
+def spin_presence(sentences: Sequence[SentenceEvidence]) -> list[float]:
+    """P(a word of the sentence may be spun at all): in a spun section, or in a document spun sparsely
+    throughout, judged on the sentences outside any section."""
+    local = section_probabilities(sentences)
+    rest_ll = sum(s.log_likelihood for s, p in zip(sentences, local) if p < 0.5)
+    rest_n = sum(s.slots for s, p in zip(sentences, local) if p < 0.5)
+    sparse = document_probability(rest_ll, rest_n) if rest_n else 0.0
+    return [p + (1.0 - p) * sparse for p in local]
+
+
+def _lse(a: float, b: float) -> float:
+    return max(a, b) + math.log1p(math.exp(-abs(a - b)))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
