@@ -14,17 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import DEFAULT_MAX_BYTES, InputError, read_text
+from .documents import DEFAULT_MAX_BYTES, InputError, read_document
+from .markup import is_known_language, is_prose_path, language_for_path
 
-# File extension -> markup; a directory is searched for these only (a file named outright is read whatever its name).
-MARKUPS = {
-    ".txt": "plaintext", ".text": "plaintext",
-    ".md": "markdown", ".markdown": "markdown",
-    ".tex": "latex", ".latex": "latex",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".rst": "restructuredtext", ".adoc": "asciidoc",
-}
-KINDS = {".pdf": "pdf", ".jsonl": "jsonl", ".ndjson": "jsonl"}  # how a file is read, when not as text
+# How a file is read when not as text; a directory is searched for these and for prose files (``markup``).
+KINDS = {".pdf": "pdf", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 PDF_POSITIONS = "offsets and lines refer to the text extracted from the PDF's text layer (pypdf)"
 _GLOB_CHARS = frozenset("*?[")
 
@@ -36,14 +30,14 @@ class Source:
     id: str
     path: str  # the file it is in, as the user named it (or as found under a named directory)
     kind: str  # "text", "pdf" or "jsonl": how it is read
-    markup: str = "plaintext"  # what the engine sees through (a value of MARKUPS)
+    markup: str = "plaintext"  # the language whose non-prose is blanked before analysis, as in ``check``
     line: int = 0  # JSONL: 1-based line number of the record
     text: str | None = None  # JSONL: the record's text (other formats are read by ``load``)
     error: str = ""  # a problem already known from listing (missing file, bad JSONL line)
 
 
 @dataclass(frozen=True)
-class Document:
+class DocumentText:
     """A document's text as analysed: every offset of its findings indexes ``text``."""
 
     text: str
@@ -51,8 +45,8 @@ class Document:
 
 
 def kind_and_markup(path: str) -> tuple[str, str]:
-    suffix = Path(path).suffix.lower()
-    return KINDS.get(suffix, "text"), MARKUPS.get(suffix, "plaintext")
+    kind = KINDS.get(Path(path).suffix.lower(), "text")
+    return kind, language_for_path(path) if kind == "text" else "plaintext"
 
 
 def sources(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source]:
@@ -91,8 +85,7 @@ def _path_sources(path: str, max_bytes: int, named: bool) -> Iterator[Source]:
         for root, dirs, files in os.walk(p):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
-                suffix = Path(name).suffix.lower()
-                if not name.startswith(".") and (suffix in MARKUPS or suffix in KINDS):
+                if not name.startswith(".") and (is_prose_path(name) or Path(name).suffix.lower() in KINDS):
                     yield from _file_sources(os.path.join(root, name), max_bytes)
     elif named or p.is_file():
         yield from _file_sources(os.path.normpath(path) if path != "-" else path, max_bytes)
@@ -132,22 +125,22 @@ def _jsonl_source(path: str, number: int, raw: bytes, max_bytes: int) -> Source:
     markup = record.get("markup", "plaintext")
     if not isinstance(text, str):
         return Source(str(ident), path, "jsonl", line=number, error=f"{where}: \"text\" must be a string")
-    if markup not in MARKUPS.values():
+    if not isinstance(markup, str) or not is_known_language(markup):
         return Source(str(ident), path, "jsonl", line=number, error=f"{where}: unknown \"markup\" {markup!r}")
     return Source(str(ident), path, "jsonl", markup, number, text)
 
 
-def load(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def load(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentText:
     """The document's text; ``InputError`` names what is wrong with it."""
     if source.error:
         raise InputError(source.error)
     if source.text is not None:
-        return Document(source.text)
+        return DocumentText(source.text)
     if source.kind == "jsonl":
         raise InputError(f"{source.id}: the record's text was not kept")
     if source.kind == "pdf":
-        return Document(_pdf_text(source.path, max_bytes), PDF_POSITIONS)
-    return Document(read_text(source.path, max_bytes))
+        return DocumentText(_pdf_text(source.path, max_bytes), PDF_POSITIONS)
+    return DocumentText(read_document(source.path, max_bytes).text)
 
 
 def _pdf_text(path: str, max_bytes: int) -> str:

@@ -10,8 +10,12 @@ import html
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TextIO
 
 from .scan import rank_key
+
+if TYPE_CHECKING:
+    from .checking import FileResult
 
 MAX_TEXT_CHARS = 200_000  # of one document's text shown; the rest is cut with a note
 
@@ -163,7 +167,8 @@ def density_chart(densities: list[float], width: int = 640, height: int = 170) -
     counts = [0] * bins
     for d in densities:
         counts[min(bins - 1, int(d / step))] += 1
-    left, bottom, plot_h = 36, 28, height - 40
+    left, bottom, top_margin = 36, 28, 26
+    plot_h = height - bottom - top_margin
     bar_w = (width - left - 8) / bins
     peak = max(counts)
     parts = [(f"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" role=\"img\" "
@@ -180,10 +185,10 @@ def density_chart(densities: list[float], width: int = 640, height: int = 170) -
             parts.append(f"<text x=\"{x + bar_w / 2:.1f}\" y=\"{y - 3:.1f}\" text-anchor=\"middle\">{n}</text>")
     parts.append(f"<line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - 8}\" y2=\"{height - bottom}\" "
                  "stroke=\"#999\"/>")
-    for frac in (0.0, 0.5, 1.0):
-        value = frac * top
+    for frac, anchor in ((0.0, "start"), (0.5, "middle"), (1.0, "end")):
         x = left + frac * (width - left - 8)
-        parts.append(f"<text x=\"{x:.1f}\" y=\"{height - bottom + 14}\" text-anchor=\"middle\">{value:.1f}</text>")
+        parts.append(f"<text x=\"{x:.1f}\" y=\"{height - bottom + 14}\" text-anchor=\"{anchor}\">{frac * top:.1f}"
+                     "</text>")
     parts.append(f"<text x=\"{width / 2:.0f}\" y=\"{height - 2}\" text-anchor=\"middle\">findings per 1,000 words"
                  "</text>")
     parts.append(f"<text x=\"4\" y=\"12\">documents (max {peak})</text></svg>")
@@ -247,3 +252,31 @@ def _percent(value: object) -> str:
     except (TypeError, ValueError):
         return ""
     return f"{p:.0%}" if math.isfinite(p) else ""
+
+
+class HtmlReporter:
+    """``unspin check --format html``: the report page of the files checked, written once all are in."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.entries: list[Entry] = []
+
+    def file(self, result: FileResult) -> None:
+        from .corpus_inputs import Source
+        from .markup import language_for_path, prose_view
+        from .scan import document_record, worker_engine
+
+        path = result.path
+        if result.document is None:
+            self.entries.append(Entry({"id": path, "source": path, "verdict": "error", "error": result.error}))
+            return
+        text = result.document.text
+        markup = "plaintext" if path == "-" else language_for_path(path)
+        prose = prose_view(text, markup)
+        score = worker_engine().channel(prose).doc_probability
+        record = document_record(Source(path, path, "text", markup), text, prose, result.findings, score)
+        self.entries.append(Entry(record, text))
+
+    def finish(self) -> None:
+        self.out.write(render(self.entries, "unspin check"))
+        self.out.flush()

@@ -23,6 +23,7 @@ from .corpus_inputs import Source, load
 from .documents import DEFAULT_MAX_BYTES, InputError
 from .findings import Finding
 from .loaded_once import loaded_once
+from .markup import prose_view
 from .positions import LineIndex
 
 TOP_FINDINGS = 10
@@ -34,6 +35,8 @@ class ScanOptions:
     threshold: float | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     top: int = TOP_FINDINGS  # findings given in full per record (every finding's span is kept)
+    language: str | None = None  # markup of every document; None: from each file's name, as ``check`` does
+    use_allowlist: bool = True  # the nearest .unspin.json above each file, as ``check`` does
 
 
 @dataclass
@@ -64,28 +67,53 @@ def _new_engine():
 worker_engine = loaded_once(_new_engine)  # one per process: a pool worker or a Dask worker
 
 
-def prose_view(text: str, markup: str) -> str:
-    """The text with non-prose blanked, offsets unchanged (code fences, LaTeX commands, HTML tags)."""
-    try:
-        from .markup import prose_view as view
-    except ImportError:
-        from .lsp.markup import prose_view as view
-    return view(text, markup)
+def _new_checker():
+    from .checking import Checker
+
+    return Checker(worker_engine())
+
+
+_worker_checker = loaded_once(_new_checker)  # its allowlists are looked up once per directory
+
+
+def analyze_with_score(engine, text: str, threshold: float | None) -> tuple[list[Finding], float]:
+    """Findings and the document's spin probability, from one fit of the document's channel.
+
+    ``Engine.channel`` would fit the channel a second time, which doubles the cost of a short document;
+    analysing under a document name keeps the fit, read here and then forgotten.
+    """
+    key = f"unspin-scan:{id(text)}"
+    findings = engine.analyze(text, threshold, document=key)
+    fitted = getattr(engine, "_fitted", {}).get(key)
+    engine.forget(key)
+    score = fitted.channel.doc_probability if fitted is not None else engine.channel(text).doc_probability
+    return findings, score
 
 
 def scan_source(source: Source, options: ScanOptions) -> dict:
     """The record of one document; every failure becomes an error record, never an exception."""
+    from .allowlist import Allowlist, AllowlistError
+
+    markup = options.language or source.markup
+    warning = ""
     try:
         doc = load(source, options.max_bytes)
-        prose = prose_view(doc.text, source.markup)
-        engine = worker_engine()
-        findings = engine.analyze(prose, options.threshold)
-        score = engine.channel(prose).doc_probability
+        prose = prose_view(doc.text, markup)
+        findings, score = analyze_with_score(worker_engine(), prose, options.threshold)
+        if options.use_allowlist:
+            try:
+                allowed = _worker_checker().allowlist_for(source.path)
+            except AllowlistError as e:
+                allowed, warning = Allowlist(), f"{e}; no words allowed"
+            findings = allowed.filter(findings)
     except InputError as e:
         return error_record(source, str(e))
     except Exception as e:  # noqa: BLE001 - an engine bug on one document must not end a long run
         return error_record(source, f"{source.id}: analysis failed ({type(e).__name__}: {e})")
-    return document_record(source, doc.text, prose, findings, score, options.top, doc.positions)
+    record = document_record(source, doc.text, prose, findings, score, options.top, doc.positions, markup)
+    if warning:
+        record["warning"] = warning
+    return record
 
 
 def _where(source: Source) -> dict:
@@ -104,9 +132,9 @@ def error_record(source: Source, error: str, transient: bool = False) -> dict:
 
 
 def document_record(source: Source, text: str, prose: str, findings: list[Finding], spin_score: float,
-                    top: int = TOP_FINDINGS, positions: str = "") -> dict:
+                    top: int = TOP_FINDINGS, positions: str = "", markup: str | None = None) -> dict:
     """What a reader needs of one analysed document: counts, its worst findings in full, every finding's span."""
-    from .cli import finding_json
+    from .reports import finding_json
     from .screening import screen
 
     screening = screen(prose, findings)
@@ -114,7 +142,7 @@ def document_record(source: Source, text: str, prose: str, findings: list[Findin
     worst = sorted(findings, key=lambda f: (-f.confidence, f.start))[:top]
     out = {
         **_where(source),
-        "markup": source.markup,
+        "markup": markup or source.markup,
         "sha1": hashlib.sha1(text.encode("utf-8")).hexdigest(),
         "words": screening.words,
         "verdict": "spun" if findings else "clean",

@@ -6,17 +6,15 @@ import hashlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
-from .corpus_inputs import Document, Source, kind_and_markup, load, sources
+from .corpus_inputs import DocumentText, Source, kind_and_markup, load, sources
 from .documents import DEFAULT_MAX_BYTES, InputError, write_atomic
-from .findings import Finding
 from .report_html import Entry, render
 from .scan import (
     ScanOptions,
     ScanSummary,
-    document_record,
     local_runner,
-    prose_view,
     read_records,
     run,
 )
@@ -32,21 +30,14 @@ def _positive(value: str) -> int:
     return n
 
 
-def add_scan_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser | None = None) -> None:
-    """Register ``scan`` and ``report`` on the ``unspin`` command's subparsers."""
-    parents = [common] if common is not None else []
+def add_scan_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register ``scan`` and ``report`` on the ``unspin`` command's subparsers (``common``: check's options)."""
     scan = sub.add_parser(
-        "scan", parents=parents, help="screen a corpus: one JSON record per document",
-        description="Analyse every document under PATH... and append one JSON record per document to --out. "
-                    "Directories are searched recursively for .txt .md .tex .html .rst .adoc .pdf .jsonl files; "
-                    "JSONL lines are {\"id\": ..., \"text\": ...}. A rerun skips ids already in --out. "
-                    "Exit status: 0 nothing spun, 1 some documents spun, 2 some documents could not be analysed.")
+        "scan", parents=[common], help="screen a corpus: one JSON record per document", epilog=_SCAN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Analyse every document under PATH... and append one JSON record per document to --out.")
     scan.add_argument("paths", nargs="+", metavar="PATH", help="files, directories or quoted globs")
     scan.add_argument("--out", "-o", required=True, type=Path, help="JSONL file the records are appended to")
-    if common is None:
-        scan.add_argument("--threshold", type=float, default=None, help="report words spun with at least this "
-                                                                        "probability (default 0.5)")
-        scan.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=argparse.SUPPRESS)
     scan.add_argument("--top", type=int, default=10, help="findings given in full per record (default 10)")
     where = scan.add_mutually_exclusive_group()
     where.add_argument("--jobs", "-j", type=_positive, default=None,
@@ -55,8 +46,7 @@ def add_scan_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentP
                        help="start a Dask LocalCluster with this many worker processes")
     where.add_argument("--scheduler", metavar="ADDRESS", default=None,
                        help="run on an existing Dask cluster, e.g. tcp://HOST:8786")
-    scan.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                      help="progress bar on stderr (default: when stderr is a terminal)")
+    scan.set_defaults(run=run_scan)
     report = sub.add_parser("report", help="write an HTML report of a scan's records",
                             description="Write a self-contained HTML page ranking the scanned documents, "
                                         "with the most suspicious documents' text and findings.")
@@ -65,18 +55,48 @@ def add_scan_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentP
     report.add_argument("--texts", type=int, default=TEXTS_SHOWN,
                         help=f"show the text of this many top-ranked documents (default {TEXTS_SHOWN})")
     report.add_argument("--title", default="unspin report")
+    report.set_defaults(run=run_report)
 
 
-def run_scan(args: argparse.Namespace) -> int:
-    options = ScanOptions(args.threshold, args.max_bytes, args.top)
-    if args.workers or args.scheduler:
-        from .scan_cluster import DaskRunner
+_SCAN_EPILOG = """\
+inputs:
+  Files are read whatever their name: .pdf through its text layer (offsets
+  then refer to the extracted text, and the record says so), .jsonl as one
+  document per line ({"id": ..., "text": ..., "markup": optional}), anything
+  else as UTF-8 text whose markup the extension selects, as in check.
+  Directories are searched recursively for prose files, .pdf and .jsonl,
+  hidden ones skipped, in sorted order. Quoted globs are expanded.
 
-        runner = DaskRunner(options, args.scheduler, args.workers)
-    else:
-        runner = local_runner(options, args.jobs)
+output:
+  One JSON line per document, appended and flushed: id, source, words,
+  verdict (spun, clean or error), spin_score, findings, density (per 1,000
+  words), tortured_phrases, top_findings, spans. A rerun skips the ids
+  already recorded, so an interrupted scan resumes where it stopped.
+
+exit status:
+  0  no document spun
+  1  some documents spun
+  2  some documents could not be analysed (each has an error record), or
+     a usage error
+"""
+_PROGRESS = {"auto": None, "always": True, "never": False}
+
+
+def run_scan(args: argparse.Namespace, engine: object = None) -> int:
+    """``engine`` is unused: each worker process keeps its own (see ``scan.worker_engine``)."""
+    options = ScanOptions(args.threshold, args.max_bytes, args.top, args.language, args.use_allowlist)
     try:
-        summary = run(sources(args.paths, args.max_bytes), args.out, runner, args.progress)
+        if args.workers or args.scheduler:
+            from .scan_cluster import DaskRunner
+
+            runner: Any = DaskRunner(options, args.scheduler, args.workers)
+        else:
+            runner = local_runner(options, args.jobs)
+    except OSError as e:  # no route to the scheduler, or a cluster that would not start
+        print(f"unspin: cannot start the scan's workers: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        summary = run(sources(args.paths, args.max_bytes), args.out, runner, _PROGRESS[args.progress])
     except InputError as e:
         print(f"unspin: {e}", file=sys.stderr)
         return EXIT_ERROR
@@ -97,7 +117,7 @@ def reread(record: dict, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry:
     path, line = str(record.get("source", "")), int(record.get("line", 0) or 0)
     try:
         if line:
-            doc = Document(_jsonl_text(path, line))
+            doc = DocumentText(_jsonl_text(path, line))
         else:
             kind, markup = kind_and_markup(path)
             doc = load(Source(str(record.get("id")), path, kind, markup), max_bytes)
@@ -122,7 +142,7 @@ def _jsonl_text(path: str, line: int) -> str:
     raise InputError(f"{path}:{line}: the record is gone")
 
 
-def run_report(args: argparse.Namespace) -> int:
+def run_report(args: argparse.Namespace, engine: object = None) -> int:
     try:
         records = read_records(args.results)
     except InputError as e:
@@ -151,22 +171,3 @@ def _write_page(output: str, page: str) -> int:
         print(f"unspin: {e}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_CLEAN
-
-
-def check_html(results: list[tuple[str, str | None, list[Finding], str]], engine, markup_for=None) -> str:
-    """The report page for ``unspin check --format html``: one entry per file, errors included.
-
-    ``markup_for(path)`` names the markup the check saw through (plain text if not given), so that the
-    spin score is the one of the text the findings come from.
-    """
-    entries = []
-    for path, text, findings, error in results:
-        markup = markup_for(path) if markup_for else "plaintext"
-        source = Source(path, path, "text", markup)
-        if text is None:
-            entries.append(Entry({"id": path, "source": path, "verdict": "error", "error": error}))
-            continue
-        prose = prose_view(text, markup)
-        score = engine.channel(prose).doc_probability
-        entries.append(Entry(document_record(source, text, prose, findings, score), text))
-    return render(entries, "unspin check")

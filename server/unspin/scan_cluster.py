@@ -25,7 +25,7 @@ class DaskRunner:
         else:
             # One thread per worker: the engine analyses one document at a time, so processes give the parallelism.
             self._cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=40)
+                                         dashboard_address=":0", silence_logs=40)
             self.client = Client(self._cluster)
         self.slots = max(4, 4 * sum(self.client.nthreads().values()))
 
