@@ -53,9 +53,9 @@ def test_stdin(files):
 
 def test_fix_prints_restored_text_and_keeps_case(tmp_path):
     p = tmp_path / "a.txt"
-    p.write_bytes("Helium volition not beryllium able to come,\r\n  officials said.\r\n".encode())
+    p.write_bytes(b"Helium volition not beryllium able to come,\r\n  officials said.\r\n")
     r = subprocess.run([sys.executable, "-m", "unspin.cli", "fix", str(p)], capture_output=True)
-    assert r.stdout == "He will not be able to come,\r\n  officials said.\r\n".encode()
+    assert r.stdout == b"He will not be able to come,\r\n  officials said.\r\n"
 
 
 def test_fix_in_place_and_diff(tmp_path):

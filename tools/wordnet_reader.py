@@ -27,7 +27,7 @@ def _norm_pos(ss_type: str) -> str:
 def read_wordnet(root: Path) -> dict[tuple[str, int], Synset]:
     """All synsets keyed by (pos, offset); adjective satellites count as 'a'."""
     synsets: dict[tuple[str, int], Synset] = {}
-    for pos, name in POS_FILES.items():
+    for name in POS_FILES.values():
         with open(root / f"data.{name}", encoding="latin-1") as fh:
             for line in fh:
                 if line.startswith("  "):
