@@ -18,7 +18,7 @@ class Reporter(Protocol):
 
 
 def finding_json(f: Finding, lines: LineIndex) -> dict[str, Any]:
-    """One finding in the JSON contract (/work/shared/eval/FORMAT.md): add fields, never rename or drop."""
+    """One finding in the JSON contract the benchmarks read (docs/cli.md): add fields, never rename or drop."""
     line, char = lines.position(f.start)
     end_line, end_char = lines.position(f.end)
     return {
