@@ -14,6 +14,8 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|\Z)")
 
 def apply_markers(text: str, chars: list[str]) -> None:
     """Blank (in place) the characters of ``text`` that markers switch off; line breaks stay."""
+    if "unspin:" not in text:
+        return
     disabled = skip_next = False
     for line in _LINE.finditer(text):
         if line.start() == line.end():

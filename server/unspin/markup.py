@@ -145,7 +145,10 @@ def prose_view(text: str, language_id: str) -> str:
         for m in _CODE_ESCAPES.finditer(text):
             _blank(chars, m.start(), m.end())
     else:
-        for m in pattern.finditer(text):
-            _blank(chars, m.start(), m.end())
+        spans = [m.span() for m in pattern.finditer(text)]
+        if not spans and "unspin:" not in text:
+            return text
+        for start, end in spans:
+            _blank(chars, start, end)
     apply_markers(text, chars)
     return "".join(chars)
