@@ -59,7 +59,9 @@ from unspin.casing import match_case
 from unspin.lexicon import shared_lexicon
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from wordnet_reader import clean_lemma, read_exceptions, read_wordnet
+_wordnet_reader = importlib.import_module("wordnet_reader")
+clean_lemma, read_exceptions, read_wordnet = (_wordnet_reader.clean_lemma, _wordnet_reader.read_exceptions,
+                                              _wordnet_reader.read_wordnet)
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _GOLD_TOKEN = re.compile(r"\w+(?:[’']\w+)*")

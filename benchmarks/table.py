@@ -42,8 +42,7 @@ EVAL = SHARED / "eval"
 CLEAN_WIKI = EVAL / "dev" / "clean"
 CORPUS = HERE / "corpus"
 sys.path.insert(0, str(HERE))
-
-import spinner
+spinner = importlib.import_module("spinner")
 
 QUICK_FILES = ["wiki02", "wiki04", "wiki06", "wiki25"]
 FULL_FILES = ["wiki00", "wiki02", "wiki03", "wiki04", "wiki06", "wiki07", "wiki09", "wiki10", "wiki13", "wiki15",
