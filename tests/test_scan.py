@@ -197,10 +197,21 @@ def test_runs_are_deterministic_and_dask_local_cluster_gives_the_same_records(co
     r = scan_cli(*paths, "--out", str(pooled), "--jobs", "2")
     assert r.returncode == 2, r.stderr
     assert pooled.read_bytes() == local.read_bytes()
-    dask_out = tmp_path / "dask.jsonl"
-    runner = DaskRunner(ScanOptions(), workers=2)
+    dask_out, remote_out = tmp_path / "dask.jsonl", tmp_path / "remote.jsonl"
+    runner = DaskRunner(ScanOptions(), workers=2)  # what --workers 2 starts
     try:
         run(sources(paths), dask_out, runner, progress=False)
+        r = scan_cli(*paths, "--out", str(remote_out), "--scheduler", runner.client.scheduler.address)
     finally:
         runner.close()
     assert dask_out.read_bytes() == local.read_bytes()
+    assert r.returncode == 2, r.stderr
+    assert remote_out.read_bytes() == local.read_bytes()
+
+
+def test_standard_input_is_read_as_jsonl(tmp_path):
+    out = tmp_path / "out.jsonl"
+    lines = json.dumps({"id": "a", "text": SPUN}) + "\n" + json.dumps({"id": "b", "text": CLEAN}) + "\n"
+    r = scan_cli("-", "--out", str(out), input=lines)
+    assert r.returncode == 1, r.stderr
+    assert [(rec["id"], rec["verdict"]) for rec in read_records(out)] == [("a", "spun"), ("b", "clean")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,11 @@ def _path_sources(path: str, max_bytes: int, named: bool) -> Iterator[Source]:
 
 
 def _file_sources(path: str, max_bytes: int) -> Iterator[Source]:
+    if path == "-":  # a pipe of JSONL records
+        lines = [(number, raw) for number, raw in enumerate(sys.stdin.buffer, 1) if raw.strip()]
+        for number, raw in lines:
+            yield _jsonl_source(path, number, raw, max_bytes)
+        return
     kind, markup = kind_and_markup(path)
     if kind != "jsonl":
         yield Source(path, path, kind, markup)

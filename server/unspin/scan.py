@@ -19,12 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from .allowlist import Allowlist, AllowlistError
+from .checking import Checker
 from .corpus_inputs import Source, load
 from .documents import DEFAULT_MAX_BYTES, InputError
+from .engine import Engine
 from .findings import Finding
 from .loaded_once import loaded_once
 from .markup import prose_view
 from .positions import LineIndex
+from .reports import finding_json
+from .screening import screen
 
 TOP_FINDINGS = 10
 VERDICT_RANK = {"spun": 0, "clean": 1, "error": 2}  # how a report orders documents, before their score
@@ -58,25 +63,11 @@ class ScanSummary:
 
 # -- one document -----------------------------------------------------------------------------------
 
-def _new_engine():
-    from .engine import Engine
-
-    return Engine()
+worker_engine = loaded_once(Engine)  # one per process: a pool worker or a Dask worker
+_worker_checker = loaded_once(lambda: Checker(worker_engine()))  # allowlists looked up once per directory
 
 
-worker_engine = loaded_once(_new_engine)  # one per process: a pool worker or a Dask worker
-
-
-def _new_checker():
-    from .checking import Checker
-
-    return Checker(worker_engine())
-
-
-_worker_checker = loaded_once(_new_checker)  # its allowlists are looked up once per directory
-
-
-def analyze_with_score(engine, text: str, threshold: float | None) -> tuple[list[Finding], float]:
+def analyze_with_score(engine: Engine, text: str, threshold: float | None) -> tuple[list[Finding], float]:
     """Findings and the document's spin probability, from one fit of the document's channel.
 
     ``Engine.channel`` would fit the channel a second time, which doubles the cost of a short document;
@@ -92,8 +83,6 @@ def analyze_with_score(engine, text: str, threshold: float | None) -> tuple[list
 
 def scan_source(source: Source, options: ScanOptions) -> dict:
     """The record of one document; every failure becomes an error record, never an exception."""
-    from .allowlist import Allowlist, AllowlistError
-
     markup = options.language or source.markup
     warning = ""
     try:
@@ -134,9 +123,6 @@ def error_record(source: Source, error: str, transient: bool = False) -> dict:
 def document_record(source: Source, text: str, prose: str, findings: list[Finding], spin_score: float,
                     top: int = TOP_FINDINGS, positions: str = "", markup: str | None = None) -> dict:
     """What a reader needs of one analysed document: counts, its worst findings in full, every finding's span."""
-    from .reports import finding_json
-    from .screening import screen
-
     screening = screen(prose, findings)
     lines = LineIndex(text)
     worst = sorted(findings, key=lambda f: (-f.confidence, f.start))[:top]
@@ -168,30 +154,39 @@ def rank_key(record: dict) -> tuple:
 # -- the output file --------------------------------------------------------------------------------
 
 def read_records(out: Path, repair: bool = False) -> list[dict]:
-    """The records in ``out``. A last line without its newline was torn by a kill: ``repair`` cuts it off
+    """The records in the file ``out``. A last line without its newline was torn by a kill: ``repair`` cuts it off
     so that appending continues cleanly; otherwise it is ignored. Any other bad line is an ``InputError``."""
-    try:
-        data = out.read_bytes()
-    except FileNotFoundError:
+    if not out.is_file():  # not there yet, or a pipe or device (/dev/stdout) that holds nothing to resume
+        if out.is_dir():
+            raise InputError(f"{out}: is a directory")
         return []
+    records: list[dict] = []
+    kept = 0  # bytes of whole lines
+    try:
+        with open(out, "rb") as fh:
+            for number, raw in enumerate(fh, 1):
+                if not raw.endswith(b"\n"):
+                    break  # torn by a kill
+                kept += len(raw)
+                if raw.strip():
+                    records.append(_record(raw, f"{out}:{number}"))
+            torn = fh.tell() > kept
+        if torn and repair:
+            with open(out, "r+b") as fh:
+                fh.truncate(kept)
     except OSError as e:
         raise InputError(f"{out}: cannot read ({e.strerror or e})") from None
-    end = data.rfind(b"\n") + 1
-    if end < len(data) and repair:
-        with open(out, "r+b") as fh:
-            fh.truncate(end)
-    records = []
-    for number, raw in enumerate(data[:end].splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(raw)
-        except ValueError:
-            record = None
-        if not isinstance(record, dict) or "id" not in record:
-            raise InputError(f"{out}:{number}: not a scan record; refusing to append to this file")
-        records.append(record)
     return records
+
+
+def _record(raw: bytes, where: str) -> dict:
+    try:
+        record = json.loads(raw)
+    except ValueError:
+        record = None
+    if not isinstance(record, dict) or "id" not in record:
+        raise InputError(f"{where}: not a scan record; refusing to append to this file")
+    return record
 
 
 def finished_ids(records: Iterable[dict]) -> set[str]:
@@ -292,11 +287,18 @@ def run(sources: Iterable[Source], out: Path, runner: Runner, progress: bool | N
         else:
             done.add(src.id)
             todo.append(src)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "a", encoding="utf-8") as fh, _progress(len(todo), progress) as bar:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(out, "a", encoding="utf-8")  # noqa: SIM115 - closed below, with the bar
+    except OSError as e:
+        raise InputError(f"{out}: cannot write ({e.strerror or e})") from None
+    with fh, _progress(len(todo), progress) as bar:
         for record in _ordered_results(todo, runner):
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-            fh.flush()
+            try:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                fh.flush()
+            except OSError as e:
+                raise InputError(f"{out}: cannot write ({e.strerror or e}); rerun to resume") from None
             summary.scanned += 1
             summary.words += int(record.get("words", 0))
             summary.spun += record.get("verdict") == "spun"
