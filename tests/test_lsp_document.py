@@ -64,23 +64,43 @@ def random_position(rng: random.Random, text: str, encoding: str) -> types.Posit
     return types.Position(line, reference_units(lines[line], rng.randrange(len(lines[line]) + 1), encoding))
 
 
+def _further(text: str, pos: types.Position, chars: int, encoding: str) -> types.Position:
+    """``chars`` characters on from ``pos`` on its line, past its end if it is shorter."""
+    lines = reference_lines(text)
+    if pos.line >= len(lines):
+        return pos
+    line = lines[pos.line]
+    at = next((i for i in range(len(line) + 1) if reference_units(line, i, encoding) >= pos.character), len(line))
+    extra = max(0, at + chars - len(line))
+    return types.Position(pos.line, reference_units(line, min(at + chars, len(line)), encoding) + extra)
+
+
 def random_edits(seed: int, text: str, encoding: str, count: int):
-    """(change, text after it) pairs, the text computed by the reference."""
+    """(change, text after it) pairs, the text computed by the reference.  Ranges are mostly short, as
+    typing makes them, so that the document keeps its size."""
     rng = random.Random(seed)
     for _ in range(count):
-        a, b = random_position(rng, text, encoding), random_position(rng, text, encoding)
+        a = random_position(rng, text, encoding)
+        roll = rng.random()
+        if roll < 0.6:
+            b = _further(text, a, rng.randrange(0, 8), encoding)  # may pass the line's end
+        elif roll < 0.8:
+            b = a
+        elif roll < 0.97:
+            b = _further(text, types.Position(a.line + 1, 0), rng.randrange(0, 10), encoding)
+        else:
+            b = random_position(rng, text, encoding)
         start = reference_offset(text, a.line, a.character, encoding)
         end = reference_offset(text, b.line, b.character, encoding)
         if end < start:
             a, b, start, end = b, a, end, start
         pieces = rng.choices(ODD + WORDS + [" "] * 6, k=rng.randrange(0, 6))
-        new = "".join(pieces) if rng.random() < 0.9 else ""
-        if rng.random() < 0.02:  # a whole-document change now and then
-            text = new + text[:40]
-            yield types.TextDocumentContentChangeWholeDocument(text=text), text
-            continue
+        new = "".join(pieces)
         text = text[:start] + new + text[end:]
-        yield types.TextDocumentContentChangePartial(range=types.Range(a, b), text=new), text
+        if rng.random() < 0.02:  # a whole-document change now and then
+            yield types.TextDocumentContentChangeWholeDocument(text=text), text
+        else:
+            yield types.TextDocumentContentChangePartial(range=types.Range(a, b), text=new), text
 
 
 START = "Officials said\r\nhelium volition\x0bnot\u2028beryllium\x85able 😀 to attend.\rThe end\n"

@@ -13,7 +13,9 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 EDITORS = ROOT / "tests" / "editors"
-SPUN_LINE = "Officials said helium will not be able to attend the meeting on Monday.\n"
+# Non-ASCII before the flagged word: a client counting bytes (ALE) against a server counting UTF-16
+# units would put the fix in the wrong place.
+SPUN_LINE = "Officials — the mayor’s aides — said helium will not be able to attend the meeting on Monday.\n"
 
 
 def _run_editor(tmp_path, program: str, argv: list[str]) -> str:

@@ -1,11 +1,8 @@
 " Headless Vim 9 + ALE: open a spun file with the shipped ALE config, apply the preferred quick fix, save.
+" The shipped config alone loads Debian's vim-ale (packadd) and enables unspin for .txt files.
 set nocompatible
-let &runtimepath = '/usr/share/vim-ale,' . &runtimepath
 filetype plugin on
-runtime! plugin/ale.vim
-let g:ale_linters_explicit = 1
 let g:ale_lint_on_enter = 1
-let g:ale_linters = {'text': ['unspin']}
 execute 'source ' . fnameescape($UNSPIN_CONFIGS . '/vim/ale.vim')
 
 let s:log = []
