@@ -201,3 +201,20 @@ def test_without_weights_the_reason_is_said_once(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(neural_weights, "locate", lambda: bad)
     assert neural_weights.load_or_explain() is None
     assert "cannot load" in capsys.readouterr().err
+
+
+def test_cut_right_context_scores_every_alternative_over_the_same_words(tiny):
+    s = load_scorer(tiny)
+    text = "the cat sat on the mat"
+    got = s.score_alternatives(text, 4, 7, ["cat", "dog", "big dog"], right_tokens=2)
+    want = [s.sentence_logprob(f"the {a} s") for a in ("cat", "dog", "big dog")]  # " s": two tokens here
+    np.testing.assert_allclose(got, want, atol=1e-3)
+
+
+def test_texts_read_in_several_groups_score_as_in_one(tiny, monkeypatch):
+    from unspin.neural import scorer as scorer_module
+    s = load_scorer(tiny)
+    reqs = [Request(f"the cat sat on mat {i}", 4, 7, ("cat", "dog")) for i in range(5)]
+    together = s.score_many(reqs)
+    monkeypatch.setattr(scorer_module, "_BASE_TOKENS", 8)
+    np.testing.assert_allclose(s.score_many(reqs), together, atol=1e-3)

@@ -6,16 +6,40 @@ model's.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from tokenizers import Tokenizer
 
-from .transformer import Transformer
+from .transformer import KVCache, Transformer
 
 LN10 = float(np.log(10))
 _TOKENS_PER_CALL = 4096  # rows are batched up to this many tokens per forward call
+_BASE_TOKENS = 1024  # texts are read in groups of about this many tokens, whose caches are kept together
+
+
+def _common(a: list[int], b: list[int]) -> int:
+    """Length of the common prefix of two token lists."""
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _groups(lengths: list[int]) -> list[list[int]]:
+    """Consecutive indices of ``lengths`` in groups whose sum stays within ``_BASE_TOKENS``."""
+    groups: list[list[int]] = [[]]
+    total = 0
+    for i, n in enumerate(lengths):
+        if groups[-1] and total + n > _BASE_TOKENS:
+            groups.append([])
+            total = 0
+        groups[-1].append(i)
+        total += n
+    return groups
 
 
 @dataclass(frozen=True)
@@ -67,9 +91,13 @@ class Scorer:
         hidden, _ = self.model.forward(ids)
         return self.model.log_softmax(hidden[0, -1:])[0] / LN10
 
-    def score_many(self, requests: Sequence[Request]) -> list[list[float]]:
+    def score_many(self, requests: Sequence[Request], interrupt: Callable[[], None] | None = None
+                   ) -> list[list[float]]:
         """``score_alternatives`` for many requests at once: one pass per distinct text, then the
-        alternatives of all requests batched, each continuing its text's cached prefix."""
+        alternatives of all requests batched, each continuing its text's cached prefix.
+
+        ``interrupt`` is called between layers of every pass; raise from it to abandon the work.
+        """
         if not requests:
             return []
         for r in requests:
@@ -84,15 +112,13 @@ class Scorer:
                 bases.append(self.encode(r.text))
             b = texts[r.text]
             base = bases[b]
-            for ai, alt in enumerate(r.alternatives):
-                variant_text = r.text[:r.start] + alt + r.text[r.end:]
-                enc = self.tokenizer.encode(variant_text, add_special_tokens=False)
-                ids = [self.bos, *enc.ids]
-                p = 0
-                while p < min(len(ids), len(base)) and ids[p] == base[p]:
-                    p += 1
-                p = max(1, min(p, len(ids) - 1)) if len(ids) > 1 else 1
-                # never share the last token: its prediction is scored from the token before
+            encoded = [self.tokenizer.encode(r.text[:r.start] + alt + r.text[r.end:], add_special_tokens=False)
+                       for alt in r.alternatives]
+            variants = [[self.bos, *e.ids] for e in encoded]
+            # the prefix every variant and the base share; each variant keeps at least its last token to score
+            p = min(_common(base, v) for v in variants) if variants else 1
+            p = max(1, min(p, *(len(v) - 1 for v in variants))) if variants else 1
+            for ai, (alt, enc, ids) in enumerate(zip(r.alternatives, encoded, variants)):
                 suffix = ids[p:]
                 if r.right_tokens is not None:
                     alt_end = r.start + len(alt)
@@ -103,13 +129,16 @@ class Scorer:
         need = [0] * len(bases)
         for row in rows:
             need[row.base] = max(need[row.base], row.prefix)
-        cum, cache, last = self._bases([base[:n] for base, n in zip(bases, need)])
         scores = [[0.0] * len(r.alternatives) for r in requests]
-        for row, value in zip(rows, self._rows(rows, cum, cache, last)):
-            scores[row.request][row.alternative] = value / LN10
+        for group in _groups(need):
+            local = {b: i for i, b in enumerate(group)}
+            cum, cache, last = self._bases([bases[b][:need[b]] for b in group], interrupt)
+            mine = [_Row(r.request, r.alternative, local[r.base], r.prefix, r.suffix) for r in rows if r.base in local]
+            for row, value in zip(mine, self._rows(mine, cum, cache, last, interrupt)):
+                scores[row.request][row.alternative] = value / LN10
         return scores
 
-    def _bases(self, bases: list[list[int]]):
+    def _bases(self, bases: list[list[int]], interrupt: Callable[[], None] | None):
         """One causal pass over the base texts: per text, cumulative log P of its prefixes, the cache,
         and the hidden state at every position (to predict what follows a prefix)."""
         n, T = len(bases), max(len(b) for b in bases)
@@ -118,7 +147,7 @@ class Scorer:
         for i, b in enumerate(bases):
             tokens[i, :len(b)] = b
             mask[i, :len(b)] = True
-        hidden, cache = self.model.forward(tokens, mask, extend_cache=True)
+        hidden, cache = self.model.forward(tokens, mask, extend_cache=True, interrupt=interrupt)
         # log P(token t | tokens < t) for t >= 1
         src = mask[:, 1:]
         lp = np.zeros((n, T), np.float64)
@@ -130,7 +159,8 @@ class Scorer:
         cum = np.cumsum(lp, axis=1)  # cum[i, p-1] = log P(base[:p])
         return cum, cache, hidden
 
-    def _rows(self, rows: list[_Row], cum: np.ndarray, cache, last: np.ndarray) -> list[float]:
+    def _rows(self, rows: list[_Row], cum: np.ndarray, cache: KVCache, last: np.ndarray,
+              interrupt: Callable[[], None] | None) -> list[float]:
         """Each row's total: its prefix's log P plus its suffix's, the suffixes batched."""
         out = [float(cum[r.base, r.prefix - 1]) for r in rows]
         # the first suffix token is predicted by the base's hidden state at the prefix's last position
@@ -148,13 +178,14 @@ class Scorer:
         for i in longer:
             chunk.append(i)
             if len(chunk) * (len(rows[i].suffix) - 1) >= _TOKENS_PER_CALL:
-                self._suffix_pass([rows[j] for j in chunk], chunk, cache, out)
+                self._suffix_pass([rows[j] for j in chunk], chunk, cache, out, interrupt)
                 chunk = []
         if chunk:
-            self._suffix_pass([rows[j] for j in chunk], chunk, cache, out)
+            self._suffix_pass([rows[j] for j in chunk], chunk, cache, out, interrupt)
         return out
 
-    def _suffix_pass(self, rows: list[_Row], where: list[int], cache, out: list[float]) -> None:
+    def _suffix_pass(self, rows: list[_Row], where: list[int], cache: KVCache, out: list[float],
+                     interrupt: Callable[[], None] | None) -> None:
         T = max(len(r.suffix) for r in rows) - 1
         tokens = np.zeros((len(rows), T), np.int64)
         targets = np.zeros((len(rows), T), np.int64)
@@ -165,7 +196,7 @@ class Scorer:
             targets[j, :n] = r.suffix[1:]
             mask[j, :n] = True
         sub = cache.rows(np.array([r.base for r in rows]), np.array([r.prefix for r in rows]))
-        hidden, _ = self.model.forward(tokens, mask, sub)
+        hidden, _ = self.model.forward(tokens, mask, sub, interrupt=interrupt)
         vals = np.zeros(mask.shape, np.float64)
         vals[mask] = self.model.target_logprobs(hidden[mask], targets[mask])
         for j, i in enumerate(where):

@@ -8,6 +8,7 @@ embedding, which is also the output projection that every call uses in full, sta
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,11 +142,13 @@ class Transformer:
         return out
 
     def forward(self, tokens: np.ndarray, mask: np.ndarray | None = None, cache: KVCache | None = None,
-                extend_cache: bool = False) -> tuple[np.ndarray, KVCache | None]:
+                extend_cache: bool = False, interrupt: Callable[[], None] | None = None
+                ) -> tuple[np.ndarray, KVCache | None]:
         """Final hidden states ``(B, T, dim)`` of ``tokens`` ``(B, T)`` after the ``cache``'s positions.
 
         ``mask`` (B, T) marks real tokens (False: padding at a row's end).  With ``extend_cache`` the
-        returned cache holds the past and these tokens; otherwise None.
+        returned cache holds the past and these tokens; otherwise None.  ``interrupt`` is called
+        before each layer, so a caller can abandon a long pass by raising from it.
         """
         c = self.config
         B, T = tokens.shape
@@ -162,6 +165,8 @@ class Transformer:
         h = self.embedding[tokens]
         keys, values = [], []
         for i, L in enumerate(self.layers):
+            if interrupt is not None:
+                interrupt()
             W = {n: widen(L[n]) for n in LAYER_TENSORS if not n.endswith("norm")}
             a = self._norm(h, L["attn_norm"]).reshape(B * T, c.dim)
             q = (a @ W["attn_q"].T).reshape(B, T, c.heads, hd)
