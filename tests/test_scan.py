@@ -4,12 +4,14 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 from conftest import CLEAN, SPUN
 from unspin.corpus_inputs import PDF_POSITIONS, sources
-from unspin.scan import InlineRunner, ScanOptions, read_records, run
+from unspin.scan import InlineRunner, ScanOptions, read_records, run, scan_source
 
 
 def scan_cli(*args, **kw):
@@ -215,3 +217,36 @@ def test_standard_input_is_read_as_jsonl(tmp_path):
     r = scan_cli("-", "--out", str(out), input=lines)
     assert r.returncode == 1, r.stderr
     assert [(rec["id"], rec["verdict"]) for rec in read_records(out)] == [("a", "spun"), ("b", "clean")]
+
+
+class DyingRunner:
+    """Its worker dies on document "b" once, taking what was in flight with it, as a killed pool does."""
+
+    slots = 3
+
+    def __init__(self):
+        self.restarts = 0
+
+    def submit(self, source):
+        fut = Future()
+        if source.id == "b" and not self.restarts:
+            fut.set_exception(BrokenProcessPool("a worker was killed"))
+        else:
+            fut.set_result(scan_source(source, ScanOptions()))
+        return fut
+
+    def recover(self, error):
+        self.restarts += 1
+        return True
+
+
+def test_a_dead_worker_costs_a_transient_record_that_a_rerun_retries(tmp_path):
+    corpus, out = tmp_path / "c.jsonl", tmp_path / "out.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "text": SPUN}) + "\n" for i in "abc"), encoding="utf-8")
+    summary = run(sources([str(corpus)]), out, DyingRunner(), progress=False)
+    first = read_records(out)
+    assert [r["id"] for r in first] == ["a", "b", "c"] and summary.errors == 1
+    assert first[1]["transient"] and "worker" in first[1]["error"] and first[2]["verdict"] == "spun"
+    summary = run(sources([str(corpus)]), out, InlineRunner(ScanOptions()), progress=False)
+    assert summary.skipped == 2 and summary.scanned == 1
+    assert [(r["id"], r["verdict"]) for r in read_records(out)][3:] == [("b", "spun")]

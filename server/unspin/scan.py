@@ -244,7 +244,10 @@ class PoolRunner:
 
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_warm)
+        pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_warm)
+        for fut in [pool.submit(_warm) for _ in range(self.jobs)]:  # fork now, before the progress bar's thread
+            fut.result()
+        return pool
 
     def submit(self, source: Source) -> Future:
         return self._pool.submit(scan_source, source, self.options)
