@@ -41,8 +41,10 @@ def _run_editor(tmp_path, program: str, argv: list[str]) -> str:
 
 
 def test_neovim(tmp_path):
-    _run_editor(tmp_path, "nvim", ["nvim", "--headless", "-n", "-i", "NONE", "-u", "NONE",
-                                   "-c", f"luafile {EDITORS / 'neovim.lua'}"])
+    report = _run_editor(tmp_path, "nvim", ["nvim", "--headless", "-n", "-i", "NONE", "-u", "NONE",
+                                            "-c", f"luafile {EDITORS / 'neovim.lua'}"])
+    assert "CLIENTS 1" in report, report  # one server per root, not one per buffer
+    assert "MAPPED K" in report, report  # hover is mapped where Neovim has no default for it
 
 
 def test_vim_ale(tmp_path):

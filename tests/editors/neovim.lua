@@ -29,4 +29,13 @@ for _, r in pairs(results) do
 end
 vim.cmd("write")
 if vim.wait(30000, function() return #vim.diagnostic.get(0) == 0 end, 100) then report("CLEARED") end
+-- A second file under the same root shares the first one's server.
+vim.cmd("edit " .. vim.fn.fnamemodify(file, ":h") .. "/other.txt")
+vim.wait(10000, function() return next(vim.lsp.buf_get_clients(0)) ~= nil end, 100)
+local unspin_clients = 0
+for _, c in ipairs(vim.lsp.get_active_clients()) do
+  if c.name == "unspin" then unspin_clients = unspin_clients + 1 end
+end
+report("CLIENTS " .. unspin_clients)
+if vim.fn.maparg("K", "n") ~= "" or (vim.fn.maparg("K", "n", false, true).callback ~= nil) then report("MAPPED K") end
 finish()
