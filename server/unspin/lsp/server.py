@@ -215,8 +215,10 @@ class UnspinServer(LanguageServer):
         return types.WorkspaceEdit(changes={uri: list(edits)})
 
     def reanalyze_all(self) -> None:
+        """Analyse every open document again (settings changed): what runs for the old settings stops."""
         for state in self.states.values():
             state.version = None
+            self.worker.interrupt(state.uri)
             self.schedule(state.uri, 0)
 
     def apply_settings(self, raw: object) -> None:

@@ -290,6 +290,9 @@ class AnalysisWorker:
         try:
             try:
                 return await loop.run_in_executor(self._pool, function, *args)
+            except asyncio.CancelledError:  # nobody waits for it: stop it, so that it frees the worker
+                self.interrupt(document)
+                raise
             except BrokenProcessPool:
                 self._pool = self._new_pool()
                 if retry is None:

@@ -1,0 +1,22 @@
+"""The server's one settings model: bounds, types, and the settings new with phase 2 and ALE."""
+import pytest
+from unspin.lsp.config import MAX_DEBOUNCE_MS, Settings
+
+
+@pytest.mark.parametrize("raw", [
+    {"debounceMs": 1e12}, {"debounceMs": -1}, {"debounceMs": "soon"}, {"debounceMs": float("inf")},
+    {"debounceMs": float("nan")}, {"debounceMs": True}, {"debounceMs": [5]}, {"maxFileSize": 1e15},
+    {"maxFileSize": None}, {"threshold": 2}, {"threshold": "nan"}, {"model": "gpt"}, {"positionEncoding": "latin-1"},
+    {"severity": "fatal"}, {"languages": "markdown"}, {"allowlist": 5},
+])
+def test_bad_values_are_ignored_and_the_rest_applied(raw):
+    assert Settings().merged(raw) == Settings()
+    assert Settings().merged({**raw, "debounceMs": 20}).debounce_ms == 20  # the good one beside it applies
+
+
+def test_good_values_apply_within_bounds():
+    s = Settings().merged({"unspin": {"debounceMs": MAX_DEBOUNCE_MS, "maxFileSize": "1000", "model": "Trigram",
+                                      "positionEncoding": "utf-8", "threshold": 0.7}})
+    assert (s.debounce_ms, s.max_file_size, s.model, s.position_encoding, s.threshold) == (
+        MAX_DEBOUNCE_MS, 1000, "trigram", "utf-8", 0.7)
+    assert Settings().model == "neural" and Settings().position_encoding is None
