@@ -37,12 +37,9 @@ def as_json(findings) -> list[dict]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "eval" / "dev")
-    ap.add_argument("--right-tokens", type=int, default=Weights.right_tokens, help="-1: the whole sentence")
-    ap.add_argument("--rival", type=float, default=Weights.rival)
-    ap.add_argument("--observed", action="store_true")
+    ap.add_argument("configs", nargs="*", default=["3,0.05,-1,0"],
+                    help="right_tokens,rival,left_words,observed (-1: unlimited), several to compare")
     args = ap.parse_args()
-    asked = Weights(right_tokens=None if args.right_tokens < 0 else args.right_tokens, rival=args.rival,
-                    observed=args.observed)
     score = load_score_module(args.dev)
     docs = []
     for spun in sorted(args.dev.glob("*.spun.txt")):
@@ -52,31 +49,36 @@ def main() -> None:
     t0 = time.perf_counter()
     scorer = shared_scorer()
     print(f"model load {time.perf_counter() - t0:.2f} s")
-    analysed = []
+    findings_of = []
     for text, gold in docs:
         t0 = time.perf_counter()
-        findings = engine.analyze(text)
-        t1 = time.perf_counter()
-        scored = {id(s.finding): s for s in score_findings(text, findings, scorer, asked)}
-        t2 = time.perf_counter()
-        print(f"analyse {t1 - t0:.2f} s, {len(findings)} findings, {len(scored)} scored by the neural model "
-              f"({asked}) in {t2 - t1:.2f} s")
-        analysed.append((text, gold, findings, scored))
+        findings_of.append(engine.analyze(text))
+        print(f"analyse {time.perf_counter() - t0:.2f} s, {len(findings_of[-1])} findings")
 
-    def restore(weights: Weights | None) -> tuple[float, float]:
+    def restore(weights: Weights | None, scored_of) -> tuple[float, float]:
         rows = []
-        for text, gold, findings, scored in analysed:
+        for (text, gold), findings, scored in zip(docs, findings_of, scored_of):
             out = findings if weights is None else [rerank(scored[id(f)], weights) if id(f) in scored else f
                                                     for f in findings]
             rows.append(score.score_doc(text, gold, as_json(out)))
         s = score.summarize(rows)
         return s["restore"], s["f1"]
 
-    print("trigram only: restore %.3f F1 %.3f" % restore(None))
-    for engine_w in (0.0, 0.25, 0.5, 1.0):
-        for neural_w in (0.5, 1.0, 2.0):
-            r, f1 = restore(replace(asked, engine=engine_w, neural=neural_w))
-            print(f"engine {engine_w:4.2f} neural {neural_w:4.2f}: restore {r:.3f} F1 {f1:.3f}")
+    print("trigram only: restore %.3f F1 %.3f" % restore(None, [{}] * len(docs)))
+    for config in args.configs:
+        right, rival, left, observed = config.split(",")
+        asked = Weights(right_tokens=None if int(right) < 0 else int(right), rival=float(rival),
+                        left_words=None if int(left) < 0 else int(left), observed=bool(int(observed)))
+        scored_of = []
+        t0, before = time.perf_counter(), scorer.tokens_run
+        for (text, _), findings in zip(docs, findings_of):
+            scored_of.append({id(s.finding): s for s in score_findings(text, findings, scorer, asked)})
+        print(f"{asked}: {sum(map(len, scored_of))} findings scored, {scorer.tokens_run - before} tokens "
+              f"in {time.perf_counter() - t0:.2f} s")
+        for engine_w in (0.0, 0.5, 1.0):
+            for neural_w in (0.5, 1.0, 2.0):
+                r, f1 = restore(replace(asked, engine=engine_w, neural=neural_w), scored_of)
+                print(f"  engine {engine_w:4.2f} neural {neural_w:4.2f}: restore {r:.3f} F1 {f1:.3f}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from gguf.quants import quantize
 from unspin.neural import Request, load_scorer, locate
 from unspin.neural import weights as neural_weights
 from unspin.neural.gguf_file import GGUFError, dequantize, read_gguf
-from unspin.neural.transformer import widen
 
 DIM, HEADS, KV_HEADS, FFN, LAYERS = 64, 4, 2, 96, 2
 
@@ -102,7 +101,7 @@ def _reference_logprobs(scorer, ids: list[int]) -> np.ndarray:
 
     h = m.embedding[ids].astype(np.float64)
     for L in m.layers:
-        W = {n: widen(v).astype(np.float64) for n, v in L.items() if not n.endswith("norm")}
+        W = {n: m.unpack(v).astype(np.float64) for n, v in L.items() if not n.endswith("norm")}
         a = norm(h, L["attn_norm"])
         q = rope((a @ W["attn_q"].T).reshape(T, c.heads, hd))
         k = rope((a @ W["attn_k"].T).reshape(T, c.kv_heads, hd))
@@ -147,6 +146,14 @@ def test_forward_pass_matches_reference(tiny):
     ids = s.encode(text)
     expected = _reference_logprobs(s, ids).sum() / np.log(10)
     assert s.sentence_logprob(text) == pytest.approx(expected, abs=1e-3)
+
+
+def test_float32_storage_scores_like_bfloat16(tiny):
+    text = "the cat and the dog"
+    wide, narrow = load_scorer(tiny, storage="f32"), load_scorer(tiny)
+    assert wide.sentence_logprob(text) == pytest.approx(narrow.sentence_logprob(text), rel=0.01)
+    assert wide.sentence_logprob(text) == pytest.approx(_reference_logprobs(wide, wide.encode(text)).sum() / np.log(10),
+                                                        abs=1e-3)
 
 
 def test_alternatives_share_the_prefix_and_equal_whole_sentence_scores(tiny):

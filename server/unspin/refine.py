@@ -34,6 +34,7 @@ class Weights:
     right_tokens: int | None = 3  # tokens after the suggestion the neural model scores (None: to the end)
     rival: float = 0.05  # suggestions below this share of the best one's probability are left where they are
     observed: bool = False  # also score the observed text, for the evidence line (one more pass per finding)
+    left_words: int | None = None  # words of the sentence before the finding the model reads (None: all)
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -85,7 +86,8 @@ def score_findings(text: str, findings: Sequence[Finding], scorer: Scorer, weigh
             if n < 2:
                 continue
             alternatives = tuple(s.text for s in f.suggestions[:n]) + ((f.text,) if weights.observed else ())
-            requests.append(Request(restored, a, b, alternatives, weights.right_tokens))
+            cut = _left_cut(restored, a, weights.left_words)
+            requests.append(Request(restored[cut:], a - cut, b - cut, alternatives, weights.right_tokens))
             owners.append((f, n))
     _poll(cancelled)
     scores = scorer.score_many(requests, interrupt=(lambda: _poll(cancelled)) if cancelled else None)
@@ -162,6 +164,18 @@ def _restored(sentence: str, spans: list[tuple[int, int, Finding]]) -> tuple[str
         pos = b
     parts.append(sentence[pos:])
     return "".join(parts), where
+
+
+def _left_cut(sentence: str, start: int, words: int | None) -> int:
+    """Where the model starts reading: ``words`` words before ``start`` (the sentence start if None)."""
+    if words is None:
+        return 0
+    cut = start
+    for _ in range(words):
+        cut = sentence.rfind(" ", 0, max(cut - 1, 0))
+        if cut < 0:
+            return 0
+    return cut + 1
 
 
 def _poll(cancelled: Callable[[], bool] | None) -> None:

@@ -72,6 +72,7 @@ class Scorer:
         self.model = model
         self.tokenizer = tokenizer
         self.bos = bos
+        self.tokens_run = 0  # tokens through the model so far (for benchmarks)
 
     def encode(self, text: str) -> list[int]:
         return [self.bos, *self.tokenizer.encode(text, add_special_tokens=False).ids]
@@ -147,6 +148,7 @@ class Scorer:
         for i, b in enumerate(bases):
             tokens[i, :len(b)] = b
             mask[i, :len(b)] = True
+        self.tokens_run += int(mask.sum())
         hidden, cache = self.model.forward(tokens, mask, extend_cache=True, interrupt=interrupt)
         # log P(token t | tokens < t) for t >= 1
         src = mask[:, 1:]
@@ -195,6 +197,7 @@ class Scorer:
             tokens[j, :n] = r.suffix[:-1]
             targets[j, :n] = r.suffix[1:]
             mask[j, :n] = True
+        self.tokens_run += int(mask.sum())
         sub = cache.rows(np.array([r.base for r in rows]), np.array([r.prefix for r in rows]))
         hidden, _ = self.model.forward(tokens, mask, sub, interrupt=interrupt)
         vals = np.zeros(mask.shape, np.float64)

@@ -94,21 +94,26 @@ class _LazyWeights(dict):
 class Transformer:
     """The forward pass over batches of token rows, continuing from an optional ``KVCache``."""
 
-    def __init__(self, config: Config, weights: dict[str, np.ndarray]) -> None:
-        """``weights``: GGUF tensor names to float32 arrays; matrices are stored as bfloat16."""
+    def __init__(self, config: Config, weights: dict[str, np.ndarray], storage: str = "bf16") -> None:
+        """``weights``: GGUF tensor names to float32 arrays; layer matrices are stored as ``storage``,
+        "bf16" or "f32" (twice the memory, no widening per call)."""
         self.config = config
+        if storage not in ("bf16", "f32"):
+            raise ValueError(f"storage {storage!r} is neither 'bf16' nor 'f32'")
+        pack = to_bf16 if storage == "bf16" else (lambda w: np.ascontiguousarray(w, dtype=np.float32))
+        self.unpack = widen if storage == "bf16" else (lambda w: w)
         self.embedding = np.ascontiguousarray(weights["token_embd.weight"], dtype=np.float32)
         out = weights.get("output.weight")
         self.output = self.embedding if out is None else np.ascontiguousarray(out, dtype=np.float32)
         self.output_norm = weights["output_norm.weight"].astype(np.float32)
         self.layers = [{n: (weights[f"blk.{i}.{n}.weight"].astype(np.float32) if n.endswith("norm")
-                            else to_bf16(weights[f"blk.{i}.{n}.weight"])) for n in LAYER_TENSORS}
+                            else pack(weights[f"blk.{i}.{n}.weight"])) for n in LAYER_TENSORS}
                        for i in range(config.layers)]
         hd = config.head_dim
         self.inv_freq = (config.rope_base ** (-np.arange(0, hd, 2, dtype=np.float64) / hd)).astype(np.float32)
 
     @classmethod
-    def from_gguf(cls, gguf: GGUFFile) -> Transformer:
+    def from_gguf(cls, gguf: GGUFFile, storage: str = "bf16") -> Transformer:
         md = gguf.metadata
         arch = md.get("general.architecture")
         if arch != "llama":
@@ -119,7 +124,7 @@ class Transformer:
             ffn=int(md["llama.feed_forward_length"]), vocab=len(md["tokenizer.ggml.tokens"]),
             rope_base=float(md.get("llama.rope.freq_base", 10000.0)),
             eps=float(md.get("llama.attention.layer_norm_rms_epsilon", 1e-5)))
-        return cls(config, _LazyWeights(gguf))
+        return cls(config, _LazyWeights(gguf), storage)
 
     def empty_cache(self, batch: int) -> KVCache:
         c = self.config
@@ -167,7 +172,7 @@ class Transformer:
         for i, L in enumerate(self.layers):
             if interrupt is not None:
                 interrupt()
-            W = {n: widen(L[n]) for n in LAYER_TENSORS if not n.endswith("norm")}
+            W = {n: self.unpack(L[n]) for n in LAYER_TENSORS if not n.endswith("norm")}
             a = self._norm(h, L["attn_norm"]).reshape(B * T, c.dim)
             q = (a @ W["attn_q"].T).reshape(B, T, c.heads, hd)
             k = (a @ W["attn_k"].T).reshape(B, T, c.kv_heads, hd)

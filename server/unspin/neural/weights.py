@@ -38,13 +38,13 @@ def locate() -> Path | None:
     return None
 
 
-def load_scorer(path: str | Path) -> Scorer:
-    """Read the GGUF file at ``path`` into a ready scorer."""
+def load_scorer(path: str | Path, storage: str = "bf16") -> Scorer:
+    """Read the GGUF file at ``path`` into a ready scorer (``storage``: see ``Transformer``)."""
     gguf = read_gguf(path)
     tokenizer = tokenizer_from_metadata(gguf.metadata)
     tokens = gguf.metadata["tokenizer.ggml.tokens"]
     bos = tokens.index(BOS) if BOS in tokens else int(gguf.metadata.get("tokenizer.ggml.bos_token_id", 0))
-    return Scorer(Transformer.from_gguf(gguf), tokenizer, bos)
+    return Scorer(Transformer.from_gguf(gguf, storage), tokenizer, bos)
 
 
 def load_or_explain() -> Scorer | None:
