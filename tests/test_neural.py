@@ -99,7 +99,7 @@ def _reference_logprobs(scorer, ids: list[int]) -> np.ndarray:
     def norm(x, w):
         return x / np.sqrt((x * x).mean(-1, keepdims=True) + c.eps) * w
 
-    h = m.embedding[ids].astype(np.float64)
+    h = m.unpack(m.embedding[ids]).astype(np.float64)
     for L in m.layers:
         W = {n: m.unpack(v).astype(np.float64) for n, v in L.items() if not n.endswith("norm")}
         a = norm(h, L["attn_norm"])
@@ -117,7 +117,7 @@ def _reference_logprobs(scorer, ids: list[int]) -> np.ndarray:
         a = norm(h, L["ffn_norm"])
         g, u = a @ W["ffn_gate"].T, a @ W["ffn_up"].T
         h = h + (g / (1 + np.exp(-g)) * u) @ W["ffn_down"].T
-    logits = norm(h, m.output_norm) @ m.output.T.astype(np.float64)
+    logits = norm(h, m.output_norm) @ m.unpack(m.output).T.astype(np.float64)
     logits -= logits.max(1, keepdims=True)
     lp = logits - np.log(np.exp(logits).sum(1, keepdims=True))
     return np.array([lp[t - 1, ids[t]] for t in range(1, T)])

@@ -23,6 +23,7 @@ _SCALARS = {
 
 
 _HEADER_BYTES = 16 << 20  # metadata and tensor table must fit (SmolLM2's take 2 MB)
+_BLOCKS_AT_ONCE = 1 << 16
 _NIBBLES = np.stack([np.arange(256) & 0x0F, np.arange(256) >> 4], axis=1).astype(np.float32)
 
 
@@ -137,24 +138,28 @@ def read_gguf(path: str | Path) -> GGUFFile:
 
 
 def dequantize(t: TensorInfo) -> np.ndarray:
-    """The tensor as float32, shaped ``t.shape`` (Q4_1, Q8_0, F16 and F32 are what SmolLM2's file uses)."""
+    """The tensor as float32, shaped ``t.shape`` (Q4_1, Q8_0, F16 and F32 are what SmolLM2's file uses).
+
+    Quantised blocks are expanded a slice at a time into the output, so the output is the only
+    large array made.
+    """
     q = t.qtype
     if q == GGMLQuantizationType.F32:
-        out = np.asarray(t.data, dtype=np.float32)
-    elif q == GGMLQuantizationType.F16:
-        out = t.data.astype(np.float32)
-    elif q == GGMLQuantizationType.Q4_1:
-        blocks = np.asarray(t.data).reshape(-1, 20)
-        d = blocks[:, 0:2].copy().view(np.float16).astype(np.float32)
-        m = blocks[:, 2:4].copy().view(np.float16).astype(np.float32)
-        nib = _NIBBLES[blocks[:, 4:]].transpose(0, 2, 1).reshape(-1, 32)  # low nibbles first, then high
-        nib *= d
-        nib += m
-        out = nib
-    elif q == GGMLQuantizationType.Q8_0:
-        blocks = np.asarray(t.data).reshape(-1, 34)
-        d = blocks[:, 0:2].copy().view(np.float16).astype(np.float32)
-        out = blocks[:, 2:].copy().view(np.int8).astype(np.float32) * d
-    else:
+        return np.array(t.data, dtype=np.float32).reshape(t.shape)
+    if q == GGMLQuantizationType.F16:
+        return t.data.astype(np.float32).reshape(t.shape)
+    if q not in (GGMLQuantizationType.Q4_1, GGMLQuantizationType.Q8_0):
         raise GGUFError(f"tensor {t.name}: quantisation {q.name} is not supported")
+    size = GGML_QUANT_SIZES[q][1]
+    blocks = np.asarray(t.data).reshape(-1, size)
+    out = np.empty((blocks.shape[0], 32), np.float32)
+    for lo in range(0, blocks.shape[0], _BLOCKS_AT_ONCE):
+        part = blocks[lo:lo + _BLOCKS_AT_ONCE]
+        d = part[:, 0:2].copy().view(np.float16).astype(np.float32)
+        if q == GGMLQuantizationType.Q4_1:
+            m = part[:, 2:4].copy().view(np.float16).astype(np.float32)
+            # low nibbles are the block's first 16 values, high nibbles the last 16
+            out[lo:lo + len(part)] = _NIBBLES[part[:, 4:]].transpose(0, 2, 1).reshape(-1, 32) * d + m
+        else:
+            out[lo:lo + len(part)] = part[:, 2:].view(np.int8) * d
     return out.reshape(t.shape)

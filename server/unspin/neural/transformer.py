@@ -4,7 +4,7 @@ Matrices are kept as bfloat16 (the upper half of each float32, rounded) and wide
 layer at a time inside each forward call by an integer shift, so the model holds half the memory of a
 float32 copy (numpy's float16 casts are several times slower than the shift).  Callers batch their
 work into few calls because that widening costs the same for one token as for a thousand.  The token
-embedding, which is also the output projection that every call uses in full, stays float32.
+embedding, which is also the output projection, is widened a slice of the vocabulary at a time.
 """
 from __future__ import annotations
 
@@ -19,10 +19,14 @@ LAYER_TENSORS = ("attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_
                  "ffn_down")
 
 
-def to_bf16(w: np.ndarray) -> np.ndarray:
-    """float32 -> bfloat16 bits (uint16), rounded to nearest."""
-    bits = np.ascontiguousarray(w, dtype=np.float32).view(np.uint32) + np.uint32(0x8000)
-    return bits.view(np.uint16)[..., 1::2].copy()
+def to_bf16(w: np.ndarray, rows: int = 4096) -> np.ndarray:
+    """float32 -> bfloat16 bits (uint16), rounded to nearest; a slice of rows at a time."""
+    w = np.asarray(w, dtype=np.float32)
+    out = np.empty(w.shape, np.uint16)
+    for lo in range(0, w.shape[0], rows):
+        bits = np.ascontiguousarray(w[lo:lo + rows]).view(np.uint32) + np.uint32(0x8000)
+        out[lo:lo + rows] = bits >> 16
+    return out
 
 
 def widen(b: np.ndarray) -> np.ndarray:
@@ -102,9 +106,9 @@ class Transformer:
             raise ValueError(f"storage {storage!r} is neither 'bf16' nor 'f32'")
         pack = to_bf16 if storage == "bf16" else (lambda w: np.ascontiguousarray(w, dtype=np.float32))
         self.unpack = widen if storage == "bf16" else (lambda w: w)
-        self.embedding = np.ascontiguousarray(weights["token_embd.weight"], dtype=np.float32)
+        self.embedding = pack(weights["token_embd.weight"])
         out = weights.get("output.weight")
-        self.output = self.embedding if out is None else np.ascontiguousarray(out, dtype=np.float32)
+        self.output = self.embedding if out is None else pack(out)
         self.output_norm = weights["output_norm.weight"].astype(np.float32)
         self.layers = [{n: (weights[f"blk.{i}.{n}.weight"].astype(np.float32) if n.endswith("norm")
                             else pack(weights[f"blk.{i}.{n}.weight"])) for n in LAYER_TENSORS}
@@ -167,7 +171,7 @@ class Transformer:
         bias = np.where(allowed, np.float32(0), np.float32(-1e30))[:, None, None]  # (B,1,1,T,P+T)
         group, hd = c.heads // c.kv_heads, c.head_dim
         scale = np.float32(1 / np.sqrt(hd))
-        h = self.embedding[tokens]
+        h = self.unpack(self.embedding[tokens])
         keys, values = [], []
         for i, L in enumerate(self.layers):
             if interrupt is not None:
@@ -204,7 +208,7 @@ class Transformer:
 
     def log_softmax(self, hidden: np.ndarray) -> np.ndarray:
         """Natural-log next-token distributions for hidden states ``(N, dim)``: ``(N, vocab)``."""
-        logits = hidden @ self.output.T
+        logits = hidden @ self.unpack(self.output).T
         logits -= logits.max(axis=-1, keepdims=True)
         logits -= np.log(np.exp(logits).sum(axis=-1, keepdims=True))
         return logits
@@ -217,11 +221,11 @@ class Transformer:
         n = hidden.shape[0]
         if n == 0:
             return np.zeros(0, np.float32)
-        picked = np.einsum("nd,nd->n", hidden, self.output[targets])
+        picked = np.einsum("nd,nd->n", hidden, self.unpack(self.output[targets]))
         peak = np.full(n, -np.inf, np.float32)
         total = np.zeros(n, np.float64)
         for lo in range(0, self.output.shape[0], chunk):
-            logits = hidden @ self.output[lo:lo + chunk].T
+            logits = hidden @ self.unpack(self.output[lo:lo + chunk]).T
             top = logits.max(axis=1)
             new_peak = np.maximum(peak, top)
             total = total * np.exp(peak - new_peak) + np.exp(logits - new_peak[:, None]).sum(axis=1)

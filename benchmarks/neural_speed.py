@@ -1,0 +1,83 @@
+"""Load time, memory and scoring speed of the neural model, per weight storage.
+
+    python benchmarks/neural_speed.py [--storage bf16 f32] [--sentences 16]
+
+Each storage is measured in a fresh process: load time, resident memory after loading (and its
+peak after scoring), milliseconds per sentence scored alone and in one batch, and the prose
+check (per-token perplexity of clean sentences, which should be low for a model that reads plain
+prose well).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+SENTENCES = [
+    "The city council will vote on the new budget next week.",
+    "He is confident that member countries will not give in to the demands.",
+    "Officials said the talks would continue after the holiday.",
+    "The river floods every spring, and the farmers plant their crops after the water recedes.",
+    "Scientists measured the temperature of the lake at several depths.",
+    "The museum reopened in March after a long renovation.",
+    "She wrote three novels before she turned thirty.",
+    "The company reported higher profits for the third quarter.",
+]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(storage: str, n: int) -> dict:
+    import numpy as np
+
+    from unspin.neural import load_scorer, locate
+    base = rss_mb()
+    t0 = time.perf_counter()
+    scorer = load_scorer(locate(), storage=storage)
+    load = time.perf_counter() - t0
+    loaded = rss_mb() - base
+    texts = (SENTENCES * (n // len(SENTENCES) + 1))[:n]
+    scorer.sentence_logprob(texts[0])  # warm
+    t0 = time.perf_counter()
+    for t in texts[:4]:
+        scorer.sentence_logprob(t)
+    alone = (time.perf_counter() - t0) / 4
+    from unspin.neural import Request
+    t0 = time.perf_counter()
+    scores = scorer.score_many([Request(t, 0, 0, ("",)) for t in texts])
+    batched = (time.perf_counter() - t0) / len(texts)
+    tokens = sum(len(scorer.encode(t)) - 1 for t in texts)
+    perplexity = float(10 ** (-sum(s[0] for s in scores) / tokens))
+    return dict(storage=storage, load_s=round(load, 2), rss_loaded_mb=round(loaded),
+                peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                ms_per_sentence_alone=round(alone * 1000), ms_per_sentence_batched=round(batched * 1000),
+                tokens_per_sentence=round(tokens / len(texts), 1), perplexity=round(perplexity, 1),
+                numpy=np.__version__)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--storage", nargs="+", default=["bf16", "f32"])
+    ap.add_argument("--sentences", type=int, default=16)
+    ap.add_argument("--one", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one, args.sentences)))
+        return
+    for storage in args.storage:
+        out = subprocess.run([sys.executable, __file__, "--one", storage, "--sentences", str(args.sentences)],
+                             capture_output=True, text=True, check=True)
+        print(out.stdout.strip())
+
+
+if __name__ == "__main__":
+    main()
