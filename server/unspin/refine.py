@@ -29,7 +29,7 @@ MODEL_NAME = "SmolLM2"
 class Weights:
     """What the neural model is asked, and how its log10 figures are added to the engine's."""
 
-    engine: float = 1.0  # on log10 of the engine's probability of each suggestion
+    engine: float = 0.5  # on log10 of the engine's probability of each suggestion
     neural: float = 1.0  # on the neural model's log10 likelihood of the sentence with each suggestion
     right_tokens: int | None = 3  # tokens after the suggestion the neural model scores (None: to the end)
     rival: float = 0.05  # suggestions below this share of the best one's probability are left where they are

