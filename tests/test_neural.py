@@ -55,6 +55,7 @@ def tiny(tmp_path_factory) -> Path:
     w.add_tokenizer_pre("smollm")
     w.add_token_list(tokens)
     w.add_token_merges(MERGES)
+    w.add_token_types([3] + [1] * (vocab - 1))  # <|endoftext|> is a control token
 
     def q4(name: str, shape: tuple[int, int]) -> None:
         data = (rng.standard_normal(shape) * 0.3).astype(np.float32)
@@ -138,6 +139,7 @@ def test_tokenizer_applies_merges_and_splits_digits(tiny):
     s = load_scorer(tiny)
     assert s.tokenizer.encode("the cat 42", add_special_tokens=False).tokens == ["t", "he", "Ġcat", "Ġ", "4", "2"]
     assert s.encode("the")[0] == 0  # every text is read after <|endoftext|>
+    assert s.tokenizer.encode("<|endoftext|>the", add_special_tokens=False).ids[0] == 0  # a control token
 
 
 def test_forward_pass_matches_reference(tiny):

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
+
+CONTROL = 3  # llama.cpp's token type for control tokens such as <|endoftext|> and <|im_start|>
 
 
 def tokenizer_from_metadata(metadata: dict[str, Any]) -> Tokenizer:
@@ -20,4 +22,7 @@ def tokenizer_from_metadata(metadata: dict[str, Any]) -> Tokenizer:
         steps.insert(0, pre_tokenizers.Digits(individual_digits=True))
     tok.pre_tokenizer = pre_tokenizers.Sequence(steps)
     tok.decoder = decoders.ByteLevel()
+    types = metadata.get("tokenizer.ggml.token_type") or []
+    tok.add_special_tokens([AddedToken(tokens[i], special=True, normalized=False)
+                            for i, t in enumerate(types) if t == CONTROL])
     return tok
