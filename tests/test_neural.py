@@ -176,6 +176,13 @@ def test_many_requests_batched_equal_one_by_one(tiny):
         np.testing.assert_allclose(got, s.score_alternatives(r.text, r.start, r.end, r.alternatives), atol=1e-3)
 
 
+def test_scores_without_the_shared_prefix_differ_from_whole_ones_by_a_constant(tiny):
+    s = load_scorer(tiny)
+    reqs = [Request("the cat sat on the mat", 8, 11, ("sat", "ran", "dog"))]
+    whole, part = np.array(s.score_many(reqs)[0]), np.array(s.score_many(reqs, whole=False)[0])
+    assert np.ptp(whole - part) < 1e-4 and (whole - part)[0] < -1
+
+
 def test_right_context_can_be_cut_short(tiny):
     s = load_scorer(tiny)
     text = "the cat sat on the mat"

@@ -17,7 +17,7 @@ class FakeScorer:
         self.table = table
         self.requests: list[Request] = []
 
-    def score_many(self, requests, interrupt=None):
+    def score_many(self, requests, interrupt=None, whole=True):
         if interrupt is not None:
             interrupt()
         self.requests.extend(requests)

@@ -46,7 +46,7 @@ class Scored:
     in its sentence, and the observed text's score when asked for."""
 
     finding: Finding
-    scores: tuple[float, ...]  # log10, one per rival suggestion
+    scores: tuple[float, ...]  # log10 of the words from the first that differs on, one per rival suggestion
     observed: float | None
 
 
@@ -90,7 +90,7 @@ def score_findings(text: str, findings: Sequence[Finding], scorer: Scorer, weigh
             requests.append(Request(restored[cut:], a - cut, b - cut, alternatives, weights.right_tokens))
             owners.append((f, n))
     _poll(cancelled)
-    scores = scorer.score_many(requests, interrupt=(lambda: _poll(cancelled)) if cancelled else None)
+    scores = scorer.score_many(requests, interrupt=(lambda: _poll(cancelled)) if cancelled else None, whole=False)
     return [Scored(f, tuple(s[:n]), s[n] if weights.observed else None) for (f, n), s in zip(owners, scores)]
 
 

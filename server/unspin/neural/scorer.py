@@ -92,12 +92,15 @@ class Scorer:
         hidden, _ = self.model.forward(ids)
         return self.model.log_softmax(hidden[0, -1:])[0] / LN10
 
-    def score_many(self, requests: Sequence[Request], interrupt: Callable[[], None] | None = None
-                   ) -> list[list[float]]:
+    def score_many(self, requests: Sequence[Request], interrupt: Callable[[], None] | None = None,
+                   whole: bool = True) -> list[list[float]]:
         """``score_alternatives`` for many requests at once: one pass per distinct text, then the
         alternatives of all requests batched, each continuing its text's cached prefix.
 
         ``interrupt`` is called between layers of every pass; raise from it to abandon the work.
+        With ``whole`` False the text before the first token that differs between a request's
+        alternatives is left out of its scores (the same for each of them), which saves a fifth of
+        the work on that text.
         """
         if not requests:
             return []
@@ -133,13 +136,13 @@ class Scorer:
         scores = [[0.0] * len(r.alternatives) for r in requests]
         for group in _groups(need):
             local = {b: i for i, b in enumerate(group)}
-            cum, cache, last = self._bases([bases[b][:need[b]] for b in group], interrupt)
+            cum, cache, last = self._bases([bases[b][:need[b]] for b in group], interrupt, whole)
             mine = [_Row(r.request, r.alternative, local[r.base], r.prefix, r.suffix) for r in rows if r.base in local]
             for row, value in zip(mine, self._rows(mine, cum, cache, last, interrupt)):
                 scores[row.request][row.alternative] = value / LN10
         return scores
 
-    def _bases(self, bases: list[list[int]], interrupt: Callable[[], None] | None):
+    def _bases(self, bases: list[list[int]], interrupt: Callable[[], None] | None, whole: bool = True):
         """One causal pass over the base texts: per text, cumulative log P of its prefixes, the cache,
         and the hidden state at every position (to predict what follows a prefix)."""
         n, T = len(bases), max(len(b) for b in bases)
@@ -153,7 +156,7 @@ class Scorer:
         # log P(token t | tokens < t) for t >= 1
         src = mask[:, 1:]
         lp = np.zeros((n, T), np.float64)
-        if src.any():
+        if whole and src.any():
             vals = self.model.target_logprobs(hidden[:, :-1][src], tokens[:, 1:][src])
             inner = np.zeros((n, T - 1), np.float64)
             inner[src] = vals
