@@ -44,7 +44,7 @@ class FakeWorker:
         self.preempted_refits = preempted_refits
         self.ids = iter(range(1, 1000))
 
-    async def analyze(self, text, threshold, document, refit, base=None, urgent=True):
+    async def analyze(self, text, threshold, document, refit, base=None, urgent=True, language=None):
         if refit and self.preempted_refits:
             self.preempted_refits -= 1
             return None

@@ -75,14 +75,40 @@ def _is_abbreviation(prev: re.Match[str] | None, end: re.Match[str]) -> bool:
 _CHUNK_END = re.compile(r"\n[ \t\r]*\n|[.!?][\"'”’)\]]*[ \t]*\r?\n")
 
 
+# A chunk longer than this (a document written as one long line) is cut further at its sentence ends,
+# so that an edit re-reads its own sentences, not the whole line.
+LONG_CHUNK = 4_000
+_SENTENCE_GAP = re.compile(r"[.!?]+[\"'”’)\]]*[ \t]+")
+_WORD_BEFORE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\Z")
+
+
 def chunks(text: str) -> list[tuple[int, str]]:
     """(offset, text) pieces of ``text`` that together cover it exactly."""
     out, start = [], 0
     for m in _CHUNK_END.finditer(text):
-        out.append((start, text[start:m.end()]))
+        out += _cut_long(text, start, m.end())
         start = m.end()
     if start < len(text) or not out:
-        out.append((start, text[start:]))
+        out += _cut_long(text, start, len(text))
+    return out
+
+
+def _cut_long(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """``text[start:end]`` as one chunk, or a long one cut where ``tokenize`` ends a sentence (so that
+    the sentences, and every result, are the same as uncut)."""
+    if end - start <= LONG_CHUNK:
+        return [(start, text[start:end])]
+    out = []
+    for m in _SENTENCE_GAP.finditer(text, start, end):
+        if m.group().startswith("..") or not m.group().startswith("."):
+            cut = True
+        else:  # a full stop ends no sentence after an abbreviation or an initial ("Dr.", "J.")
+            word = _WORD_BEFORE.search(text, max(start, m.start() - 40), m.start())
+            cut = word is None or not (word.group().lower() in _ABBREVIATIONS or len(word.group()) == 1)
+        if cut and m.end() < end:
+            out.append((start, text[start:m.end()]))
+            start = m.end()
+    out.append((start, text[start:end]))
     return out
 
 

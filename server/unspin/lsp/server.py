@@ -20,7 +20,6 @@ from ..findings import Finding
 from . import diagnostics as diag
 from .config import Settings, add_to_workspace_allowlist, read_workspace_allowlist
 from .document import Document
-from ..markup import prose_view
 from .protocol import UnspinProtocol
 from .state import DocumentState
 from .worker import AnalysisWorker, shared_worker
@@ -151,11 +150,10 @@ class UnspinServer(LanguageServer):
                     f"unspin: {uri} has {len(text):,} characters, over maxFileSize "
                     f"({self.settings.max_file_size:,}); not checked"))
             else:
-                view = prose_view(text, language)
                 base = (state.result, state.raw_findings) if state.result is not None else None
                 urgent = not refit
-                while (got := await self.worker.analyze(view, self.settings.threshold, uri, refit, base,
-                                                        urgent)) is None:
+                while (got := await self.worker.analyze(text, self.settings.threshold, uri, refit, base,
+                                                        urgent, language)) is None:
                     if self._changed(uri, version, text):
                         return None
                     urgent = False  # preempted by an edit elsewhere (a refit too): ask again behind it

@@ -92,10 +92,16 @@ def _slot(document: str) -> int:
     return zlib.crc32(document.encode("utf-8")) % _SLOTS
 
 
-def _analyze(text: str, threshold: float, document: str, refit: bool, generation: int,
+def _analyze(text: str, language: str | None, threshold: float, document: str, refit: bool, generation: int,
              base: int | None) -> Delta | None:
-    """Runs in the worker.  None when the request's generation passed before the analysis finished."""
+    """Runs in the worker.  None when the request's generation passed before the analysis finished.
+    With a ``language``, its non-prose is blanked here first (a long document's markup would
+    otherwise hold up the server's event loop at every keystroke)."""
     from ..engine import Cancelled
+    from ..markup import prose_view
+
+    if language is not None:
+        text = prose_view(text, language)
 
     slot = _slot(document)
 
@@ -255,11 +261,13 @@ class AnalysisWorker:
 
     async def analyze(self, text: str, threshold: float, document: str, refit: bool,
                       base: tuple[int, list[Finding]] | None = None,
-                      urgent: bool = True) -> tuple[int, list[Finding]] | None:
+                      urgent: bool = True, language: str | None = None) -> tuple[int, list[Finding]] | None:
         """(result id, findings), or None if ``interrupt`` was called meanwhile.  ``base`` is an earlier
         result of this worker for the same document, so that only the difference travels back;
-        requests that are not ``urgent`` wait for the urgent ones."""
-        args = (text, threshold, document, refit, self._generations[_slot(document)], base[0] if base else None)
+        requests that are not ``urgent`` wait for the urgent ones.  ``language``: the document's, whose
+        markup the worker leaves out (None: ``text`` is all prose)."""
+        args = (text, language, threshold, document, refit, self._generations[_slot(document)],
+                base[0] if base else None)
         delta = await self._run(document, 0 if urgent else 1, _analyze, args, args[:-1] + (None,))
         if delta is None:
             return None
