@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 import tomllib
-from unspin.lsp.config import PROSE_LANGUAGES, Settings
+from unspin.lsp.config import MODELS, PROSE_LANGUAGES, Settings
 
 CONFIGS = pathlib.Path(__file__).resolve().parents[1] / "editor-configs"
 
@@ -38,7 +38,10 @@ def test_vscode_manifest_matches_server():
     props = pkg["contributes"]["configuration"]["properties"]
     assert props["unspin.path"]["default"] == "unspin-lsp"
     assert set(props["unspin.languages"]["default"]) <= set(PROSE_LANGUAGES)
-    assert {"unspin.threshold", "unspin.severity", "unspin.allowlist"} <= set(props)
+    assert {"unspin.threshold", "unspin.severity", "unspin.allowlist", "unspin.model"} <= set(props)
+    assert props["unspin.model"]["enum"] == list(MODELS) and props["unspin.model"]["default"] == Settings().model
+    ignored = (CONFIGS / "vscode/.vscodeignore").read_text()
+    assert "node_modules/**\n" not in ignored  # the extension loads vscode-languageclient from it
 
 
 @pytest.mark.parametrize("path", ["neovim/unspin.lua", "neovim/unspin-0.11.lua", "neovim/lspconfig.lua",
@@ -65,3 +68,11 @@ def test_emacs_major_modes_are_checked_by_the_server():
     """eglot names a document's language after its major mode, less "-mode"."""
     modes = re.search(r"'\(\(([^)]*)\)", (CONFIGS / "emacs/unspin-eglot.el").read_text()).group(1).split()
     assert modes and all(Settings().enables(m.removesuffix("-mode")) for m in modes)
+
+
+def test_ale_config_forces_utf8_positions_and_enables_text_files():
+    """ALE counts byte columns and says nothing about it; its defaults run no linter on text files."""
+    ale = (CONFIGS / "vim/ale.vim").read_text()
+    assert "'positionEncoding': 'utf-8'" in ale
+    assert "packadd ale" in ale and "g:ale_linters" in ale
+    assert Settings().merged({"positionEncoding": "utf-8"}).position_encoding == "utf-8"

@@ -20,6 +20,7 @@ function start() {
         severity: config.get("severity"),
         languages,
         allowlist: config.get("allowlist"),
+        model: config.get("model"),
       },
     }
   );
