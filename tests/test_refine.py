@@ -65,6 +65,18 @@ def test_each_finding_is_read_with_the_others_restored():
     assert texts["chats"].text == "The talks went on.".replace("talks", "chats")
 
 
+def test_an_edit_rescores_only_the_changed_sentence():
+    f1 = finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4)])
+    f2 = finding(TEXT, "talks", [("chats", 0.5), ("meetings", 0.4)])
+    fake = FakeScorer({})
+    refine(TEXT, [f1, f2], scorer=fake)
+    edited = TEXT.replace("went on", "went on and on")
+    f2b = finding(edited, "talks", [("chats", 0.5), ("meetings", 0.4)])
+    fake.requests.clear()
+    refine(edited, [f1, f2b], scorer=fake)
+    assert [r.text for r in fake.requests] == ["The chats went on and on."]
+
+
 def test_no_findings_cost_nothing(monkeypatch):
     monkeypatch.setattr(refine_module, "shared_scorer", lambda: pytest.fail("the model was loaded"))
     assert refine("Clean prose stays clean.", []) == []

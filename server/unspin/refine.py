@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import bisect
 import math
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -23,6 +26,9 @@ from .tokens import tokenize
 __all__ = ["Cancelled", "Weights", "refine"]
 
 MODEL_NAME = "SmolLM2"
+_CACHE_SIZE = 20_000
+_CACHES: weakref.WeakKeyDictionary[Scorer, OrderedDict[Request, list[float]]] = weakref.WeakKeyDictionary()
+_CACHE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ def score_findings(text: str, findings: Sequence[Finding], scorer: Scorer, weigh
             requests.append(Request(restored[cut:], a - cut, b - cut, alternatives, weights.right_tokens))
             owners.append((f, n))
     _poll(cancelled)
-    scores = scorer.score_many(requests, interrupt=(lambda: _poll(cancelled)) if cancelled else None, whole=False)
+    scores = _cached_scores(scorer, requests, cancelled)
     return [Scored(f, tuple(s[:n]), s[n] if weights.observed else None) for (f, n), s in zip(owners, scores)]
 
 
@@ -126,6 +132,24 @@ def neural_evidence(best: str, best_score: float, other: str, other_score: float
     if ratio > 0.5:
         return f"{MODEL_NAME}: '{best}' and '{other}' about as likely in this sentence"
     return f"{MODEL_NAME}: '{other}' {1 / ratio:,.0f} times likelier than '{best}' in this sentence"
+
+
+def _cached_scores(scorer: Scorer, requests: list[Request], cancelled: Callable[[], bool] | None
+                   ) -> list[list[float]]:
+    """The scores of ``requests``, asking the model only for those not scored before: after an edit,
+    only the changed sentences' findings (or those whose neighbours' best suggestions moved) cost."""
+    with _CACHE_LOCK:
+        cache = _CACHES.setdefault(scorer, OrderedDict())
+        known = {r: cache[r] for r in requests if r in cache}
+    todo = list(dict.fromkeys(r for r in requests if r not in known))
+    if todo:
+        fresh = scorer.score_many(todo, interrupt=(lambda: _poll(cancelled)) if cancelled else None, whole=False)
+        with _CACHE_LOCK:
+            for r, v in zip(todo, fresh):
+                known[r] = cache[r] = v
+            while len(cache) > _CACHE_SIZE:
+                cache.popitem(last=False)
+    return [known[r] for r in requests]
 
 
 def _joined(evidence: str, neural: str) -> str:
