@@ -131,8 +131,8 @@ class UnspinServer(LanguageServer):
     async def analyze(self, uri: str, refit: bool = False) -> DocumentState | None:
         """Fresh state for the document's current version, or None if it changed meanwhile or is closed.
 
-        The engine keeps an edited document's channel while edits are small; ``refit`` fits it afresh,
-        unless an edit interrupts it (None then, even for this unchanged document).
+        The engine keeps an edited document's channel while edits are small; ``refit`` fits it afresh.
+        A request preempted by an edit to another document is asked again behind it.
         """
         doc = self.documents.get(uri)
         if doc is None:  # never opened, or closed: nothing is read from disk
