@@ -15,7 +15,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from unspin.engine import Engine
+from unspin.engine import Engine, EngineSettings
 from unspin.neural import shared_scorer
 from unspin.refine import Weights, rerank, score_findings
 
@@ -59,13 +59,15 @@ def main() -> None:
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "eval" / "dev")
     ap.add_argument("configs", nargs="*", default=["3,0.05,-1,0"],
                     help="right_tokens,rival,left_words,observed (-1: unlimited), several to compare")
+    ap.add_argument("--suggestions", type=int, default=EngineSettings.max_suggestions,
+                    help="suggestions per finding the engine gives (the neural model re-ranks them)")
     args = ap.parse_args()
     score = load_score_module(args.dev)
     docs = []
     for spun in sorted(args.dev.glob("*.spun.txt")):
         gold = json.loads(spun.with_name(spun.name.replace(".spun.txt", ".gold.json")).read_text())
         docs.append((spun.read_text(encoding="utf-8"), gold))
-    engine = Engine()
+    engine = Engine(EngineSettings(max_suggestions=args.suggestions))
     t0 = time.perf_counter()
     scorer = shared_scorer()
     print(f"model load {time.perf_counter() - t0:.2f} s")
