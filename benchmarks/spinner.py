@@ -63,7 +63,8 @@ _wordnet_reader = importlib.import_module("wordnet_reader")
 clean_lemma, read_exceptions, read_wordnet = (_wordnet_reader.clean_lemma, _wordnet_reader.read_exceptions,
                                               _wordnet_reader.read_wordnet)
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# A word the spinner may replace: letters only, and a whole token of the scorer's (not "th" of "17th").
+_WORD = re.compile(r"(?<![\w'’])[^\W\d_]+(?:['’][^\W\d_]+)*(?![\w'’])")
 _GOLD_TOKEN = re.compile(r"\w+(?:[’']\w+)*")
 _KEEP = {"the", "a", "an", "of"}
 _CONTENT_UPOS = {"NOUN", "VERB", "ADJ"}
