@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import itertools
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -147,17 +149,66 @@ def build_mixed(plan: Plan, work: Path, quick: bool) -> None:
         add("1clean+dev-long", [(wiki["wiki11"], None), (dev_text, dev_gold)])
 
 
-def build_clean(plan: Plan, genres: list[str], quick: bool) -> None:
-    """Clean prose: the dev Wikipedia articles and every genre under benchmarks/corpus/."""
+TECHNICAL_MODULES = ("argparse", "json", "subprocess", "logging", "unittest", "email.message", "http.client",
+                     "asyncio.events", "threading", "multiprocessing.pool", "decimal", "tarfile", "zipfile",
+                     "smtplib", "imaplib", "ftplib", "urllib.request", "collections", "functools", "pathlib",
+                     "datetime", "shutil", "tempfile", "socket", "ssl", "sqlite3", "typing", "inspect")
+LICENCES = Path("/usr/share/common-licenses")
+
+
+def _docstring_paragraphs(module_names: tuple[str, ...]) -> list[str]:
+    """Prose paragraphs (30+ words, no code) of the docstrings of these standard-library modules."""
+    paragraphs = []
+    for name in module_names:
+        module = importlib.import_module(name)
+        objects = [module] + [v for _, v in sorted(vars(module).items())
+                              if (inspect.isclass(v) or inspect.isfunction(v)) and v.__module__ == name]
+        objects += [m for c in objects if inspect.isclass(c) for _, m in sorted(vars(c).items())
+                    if inspect.isfunction(m)]
+        for obj in objects:
+            for para in re.split(r"\n\s*\n", inspect.getdoc(obj) or ""):
+                flat = " ".join(para.split())
+                if len(flat.split()) >= 30 and ">>>" not in flat and not re.search(r"[{}=]|\(\)", flat):
+                    paragraphs.append(flat)
+    return list(dict.fromkeys(paragraphs))
+
+
+def _chunks(paragraphs: list[str], words: int) -> list[str]:
+    out, cur, n = [], [], 0
+    for p in paragraphs:
+        cur.append(p)
+        n += len(p.split())
+        if n >= words:
+            out.append("\n".join(cur) + "\n")
+            cur, n = [], 0
+    if cur:
+        out.append("\n".join(cur) + "\n")
+    return out
+
+
+def build_clean(plan: Plan, work: Path, quick: bool) -> None:
+    """Clean prose: the dev Wikipedia articles, every genre under benchmarks/corpus/, and the genres read
+    where they are installed (science sentences in ../shared, licences, standard-library docstrings)."""
+    limit = 3 if quick else None
     wiki_files = sorted(CLEAN_WIKI.glob("*.txt"))
     if quick:
         wiki_files = [f for f in wiki_files if f.stem in ("wiki03", "wiki07", "wiki13", "wiki19", "wiki29")]
     for f in wiki_files:
         plan.add("clean wikipedia", f)
-    for genre in genres:
-        files = sorted((CORPUS / genre).glob("*.txt"))
-        for f in files[: 3 if quick else None]:
+    for genre in sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.exists() else []:
+        for f in sorted((CORPUS / genre).glob("*.txt"))[:limit]:
             plan.add(f"clean {genre}", f)
+    for f in sorted((EVAL / "tortured" / "clean").glob("*.txt"))[:limit]:
+        plan.add("clean science", f)
+    for name in ("GPL-3", "Apache-2.0", "MPL-2.0")[:limit]:
+        if (LICENCES / name).exists():
+            plan.add("clean legal-modern", LICENCES / name)
+    folder = work / "clean"
+    folder.mkdir(parents=True)
+    for k, text in enumerate(_chunks(_docstring_paragraphs(TECHNICAL_MODULES), 2500)[:limit]):
+        path = folder / f"stdlib-docstrings-{k}.txt"
+        path.write_text(text, encoding="utf-8")
+        plan.add("clean technical", path)
 
 
 def run_unspin(paths: list[Path], jobs: int) -> dict[str, list[dict]]:
@@ -263,7 +314,6 @@ def main() -> None:
     if not CLEAN_WIKI.exists():
         sys.exit(f"table: development data not found: {CLEAN_WIKI}")
     scorer = load_scorer()
-    genres = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.exists() else []
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="unspin-table-"))
     if args.keep and work.exists() and any(work.iterdir()):
@@ -277,7 +327,7 @@ def main() -> None:
         if not args.no_mixed:
             build_mixed(plan, work, args.quick)
         if not args.no_clean:
-            build_clean(plan, genres, args.quick)
+            build_clean(plan, work, args.quick)
         built = time.monotonic()
         results = run_unspin([d.path for d in plan.docs], args.jobs)
         checked = time.monotonic()
