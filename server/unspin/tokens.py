@@ -79,7 +79,6 @@ _CHUNK_END = re.compile(r"\n[ \t\r]*\n|[.!?][\"'”’)\]]*[ \t]*\r?\n")
 # so that an edit re-reads its own sentences, not the whole line.
 LONG_CHUNK = 4_000
 _SENTENCE_GAP = re.compile(r"[.!?]+[\"'”’)\]]*[ \t]+")
-_WORD_BEFORE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\Z")
 
 
 def chunks(text: str) -> list[tuple[int, str]]:
@@ -93,6 +92,23 @@ def chunks(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _is_letter(c: str) -> bool:
+    return c.isalnum() and not c.isdecimal()  # the tokenizer's [^\W\d_]
+
+
+def _word_before(text: str, start: int, end: int) -> str:
+    """The word token ``tokenize`` would read just before ``end`` (scanned back: a regex searching a
+    window for a word that ends there would try every start in it)."""
+    j = end
+    while j > start:
+        c = text[j - 1]
+        if _is_letter(c) or (c in "'’" and j < end and j - 1 > start and _is_letter(text[j - 2])):
+            j -= 1
+        else:
+            break
+    return text[j:end]
+
+
 def _cut_long(text: str, start: int, end: int) -> list[tuple[int, str]]:
     """``text[start:end]`` as one chunk, or a long one cut where ``tokenize`` ends a sentence (so that
     the sentences, and every result, are the same as uncut)."""
@@ -103,8 +119,8 @@ def _cut_long(text: str, start: int, end: int) -> list[tuple[int, str]]:
         if m.group().startswith("..") or not m.group().startswith("."):
             cut = True
         else:  # a full stop ends no sentence after an abbreviation or an initial ("Dr.", "J.")
-            word = _WORD_BEFORE.search(text, max(start, m.start() - 40), m.start())
-            cut = word is None or not (word.group().lower() in _ABBREVIATIONS or len(word.group()) == 1)
+            word = _word_before(text, start, m.start())
+            cut = not word or not (word.lower() in _ABBREVIATIONS or len(word) == 1)
         if cut and m.end() < end:
             out.append((start, text[start:m.end()]))
             start = m.end()
