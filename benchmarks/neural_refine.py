@@ -17,7 +17,7 @@ from pathlib import Path
 
 from unspin.engine import Engine, EngineSettings
 from unspin.neural import shared_scorer
-from unspin.refine import Weights, rerank, score_findings
+from unspin.refine import Weights, reranked, score_findings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,8 +80,7 @@ def main() -> None:
     def restore(weights: Weights | None, scored_of) -> tuple[float, float]:
         rows = []
         for (text, gold), findings, scored in zip(docs, findings_of, scored_of):
-            out = findings if weights is None else [rerank(scored[id(f)], weights) if id(f) in scored else f
-                                                    for f in findings]
+            out = findings if weights is None else reranked(findings, list(scored.values()), weights)
             rows.append(score.score_doc(text, gold, as_json(out)))
         s = score.summarize(rows)
         return s["restore"], s["f1"]
@@ -101,10 +100,11 @@ def main() -> None:
             scored_of.append({id(s.finding): s for s in score_findings(text, findings, scorer, asked)})
         print(f"{asked}: {sum(map(len, scored_of))} findings scored, {scorer.tokens_run - before} tokens "
               f"in {time.perf_counter() - t0:.2f} s")
-        for engine_w in (0.0, 0.5, 1.0):
-            for neural_w in (0.5, 1.0, 2.0):
-                r, f1 = restore(replace(asked, engine=engine_w, neural=neural_w), scored_of)
-                print(f"  engine {engine_w:4.2f} neural {neural_w:4.2f}: restore {r:.3f} F1 {f1:.3f}")
+        for pool in (False, True):
+            for engine_w in (0.0, 0.5, 1.0):
+                for neural_w in (0.5, 1.0, 2.0):
+                    r, f1 = restore(replace(asked, engine=engine_w, neural=neural_w, pool=pool), scored_of)
+                    print(f"  pool {pool:d} engine {engine_w:4.2f} neural {neural_w:4.2f}: restore {r:.3f} F1 {f1:.3f}")
 
 
 if __name__ == "__main__":

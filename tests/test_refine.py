@@ -119,3 +119,20 @@ def test_smollm2_reads_plain_prose(scorer):
     good = scorer.sentence_logprob("The committee met on Tuesday to review the budget.")
     bad = scorer.sentence_logprob("Budget the Tuesday review on met to committee the.")
     assert good > bad + 5
+
+
+def test_every_occurrence_of_a_word_adds_its_evidence():
+    text = "We heard the request. The request was clear. They made a request."
+    fs = [finding(text, "request", [("claim", 0.5), ("demand", 0.45)], nth=i) for i in range(3)]
+
+    class Split(FakeScorer):
+        """'demand' clearly better twice, 'claim' slightly better once."""
+
+        def score_many(self, requests, interrupt=None, whole=True):
+            self.requests.extend(requests)
+            return [[-10.0, -10.5] if "was clear" in r.text else [-12.0, -10.0] for r in requests]
+
+    out = refine(text, fs, scorer=Split({}), weights=Weights(pool=True))
+    assert [f.best for f in out] == ["demand", "demand", "demand"]
+    alone = refine(text, fs, scorer=Split({}), weights=Weights(pool=False))
+    assert [f.best for f in alone] == ["demand", "claim", "demand"]

@@ -41,6 +41,7 @@ class Weights:
     rival: float = 0.05  # suggestions below this share of the best one's probability are left where they are
     observed: bool = False  # also score the observed text, for the evidence line (one more pass per finding)
     left_words: int | None = None  # words of the sentence before the finding the model reads (None: all)
+    pool: bool = False  # add up the evidence of every occurrence of a word (see ``pooled``; worse on dev)
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -68,8 +69,44 @@ def refine(text: str, findings: list[Finding], cancelled: Callable[[], bool] | N
     scorer = scorer or shared_scorer()
     if scorer is None:
         return list(findings)
-    scored = {id(s.finding): s for s in score_findings(text, findings, scorer, weights, cancelled)}
-    return [rerank(scored[id(f)], weights) if id(f) in scored else f for f in findings]
+    return reranked(findings, score_findings(text, findings, scorer, weights, cancelled), weights)
+
+
+def reranked(findings: Sequence[Finding], scored: Sequence[Scored], weights: Weights = DEFAULT_WEIGHTS
+             ) -> list[Finding]:
+    """``findings`` with those scored re-ranked (pooled over each word's occurrences if asked)."""
+    if weights.pool:
+        scored = pooled(scored)
+    by_id = {id(s.finding): s for s in scored}
+    return [rerank(by_id[id(f)], weights) if id(f) in by_id else f for f in findings]
+
+
+def pooled(scored: Sequence[Scored]) -> list[Scored]:
+    """Each finding's neural scores with the evidence of the same word's other occurrences added.
+
+    A spinner keeps one replacement per word, so every occurrence of a spun word has the same
+    original.  Scores are first made log-shares among each occurrence's rivals; a rival that an
+    occurrence did not weigh counts as a tenth of its weakest one there.
+    """
+    groups: dict[str, list[Scored]] = {}
+    for s in scored:
+        groups.setdefault(s.finding.text.lower(), []).append(s)
+    out = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        shares = []
+        for m in members:
+            top = max(m.scores)
+            total = math.log10(sum(10 ** (v - top) for v in m.scores)) + top
+            shares.append({sg.text.lower(): v - total for sg, v in zip(m.finding.suggestions, m.scores)})
+        for m in members:
+            sums = []
+            for sg in m.finding.suggestions[:len(m.scores)]:
+                c = sg.text.lower()
+                sums.append(sum(sh.get(c, min(sh.values()) - 1.0) for sh in shares))
+            out[id(m)] = replace(m, scores=tuple(sums))
+    return [out.get(id(s), s) for s in scored]
 
 
 def rivals(f: Finding, rival: float) -> int:
