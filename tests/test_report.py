@@ -81,6 +81,10 @@ def test_report_command_and_check_format_html(scanned, tmp_path):
     assert r.returncode == 2
     assert r.stdout.startswith("<!DOCTYPE html>") and '<span class="orig">he</span>' in r.stdout
     assert "no such file" in r.stdout
+    (scanned.parent / "corpus" / "spun.txt").write_text("edited since", encoding="utf-8")
+    r = unspin("report", str(scanned), "-o", str(html_path))
+    page = html_path.read_text(encoding="utf-8")
+    assert r.returncode == 0 and "spun.txt: changed since the scan" in page
     r = unspin("report", str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "x.html"))
     assert r.returncode == 2 and "no scan records" in r.stderr and not (tmp_path / "x.html").exists()
 

@@ -148,6 +148,8 @@ def _ranking_table(docs: list[Entry], anchors: dict[int, str]) -> str:
         r = en.record
         name = _e(r.get("id", ""))
         link = f"<a href=\"#{anchors[id(en)]}\">{name}</a>" if id(en) in anchors else name
+        if en.note:
+            link += f"<br><span class=\"note\">text not shown: {_e(en.note)}</span>"
         verdict = _e(r.get("verdict", ""))
         rows.append(f"<tr><td class=\"n\">{k}</td><td>{link}</td><td class=\"v-{verdict}\">{verdict}</td>"
                     f"<td class=\"n\">{float(r.get('spin_score', 0)):.3f}</td><td class=\"n\">{int(r.get('findings', 0)):,}"

@@ -23,11 +23,20 @@ EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 TEXTS_SHOWN = 200
 
 
-def _positive(value: str) -> int:
-    n = int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n
+def _at_least(low: int):
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+        if n < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}")
+        return n
+
+    return parse
+
+
+_positive, _count = _at_least(1), _at_least(0)
 
 
 def add_scan_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -38,7 +47,7 @@ def add_scan_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         description="Analyse every document under PATH... and append one JSON record per document to --out.")
     scan.add_argument("paths", nargs="+", metavar="PATH", help="files, directories or quoted globs")
     scan.add_argument("--out", "-o", required=True, type=Path, help="JSONL file the records are appended to")
-    scan.add_argument("--top", type=int, default=10, help="findings given in full per record (default 10)")
+    scan.add_argument("--top", type=_count, default=10, help="findings given in full per record (default 10)")
     where = scan.add_mutually_exclusive_group()
     where.add_argument("--jobs", "-j", type=_positive, default=None,
                        help="local worker processes (default: one per core)")
@@ -52,7 +61,7 @@ def add_scan_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
                                         "with the most suspicious documents' text and findings.")
     report.add_argument("results", type=Path, metavar="RESULTS.jsonl")
     report.add_argument("--output", "-o", required=True, help="HTML file to write ('-' for standard output)")
-    report.add_argument("--texts", type=int, default=TEXTS_SHOWN,
+    report.add_argument("--texts", type=_count, default=TEXTS_SHOWN,
                         help=f"show the text of this many top-ranked documents (default {TEXTS_SHOWN})")
     report.add_argument("--title", default="unspin report")
     report.set_defaults(run=run_report)
