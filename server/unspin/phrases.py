@@ -1,0 +1,355 @@
+"""Tortured phrases: established terms whose words a paraphrasing tool swapped for thesaurus neighbours.
+
+"irregular woodland" for *random forest*, "bosom peril" for *breast cancer*.  Each word alone may
+read fine; what gives the phrase away is that its words' thesaurus originals form an established
+term where the words as written form none.  So, for every run of two or three adjacent words:
+
+1. each word's candidate originals come from the thesauri a spinner draws on (WordNet via
+   ``CandidateGenerator``, and Moby, whose entries are far broader: "support" -> "bolster");
+2. a restored run is kept if the language model's bigram statistics make it a collocation (its
+   words go together far more often than chance) while the words as written do not, and it makes
+   the sentence around it far likelier (trigram window gain, less a cost per changed word);
+3. where the neural scorer is available, it judges the surviving alternatives in the whole
+   sentence, which knows terms the trigram model has never seen ("random forest").
+
+Each phrase is judged on its own evidence: no document-wide verdict, so one tortured phrase in
+an otherwise clean abstract is still reported.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from .candidates import CandidateGenerator
+from .casing import match_case
+from .engine import Cancelled
+from .findings import Finding, Suggestion
+from .language_model import SENTENCE_END, SENTENCE_START, LanguageModel, shared_model
+from .lexicon import shared_lexicon
+from .loaded_once import loaded_once
+from .morphology import Morphology, shared_morphology
+from .tokens import Token, tokenize
+
+KIND = "phrase"
+_LOG10_BASE = math.log10(1.0001)
+_UNSEEN = -20.0  # log10 floor for a bigram of a word the model lacks
+
+
+@dataclass(frozen=True)
+class PhraseSettings:
+    originals_per_word: int = 60  # commonest originals weighed per word (Moby entries run to hundreds)
+    max_written: float = 0.3  # log10 PMI above which the words as written already form a term
+    change_cost: float = 1.0  # log10 prior against each replaced word
+    collocation_weight: float = 1.0  # on the restored pair's log10 PMI, in the trigram score
+    # Without the neural scorer the trigram evidence alone must be strong:
+    min_collocation: float = 2.0  # log10 PMI a restored pair must reach: an established term
+    min_gain: float = 4.0  # trigram score for a finding
+    # With it, the trigram score only picks what the neural scorer reads:
+    neural_spans: int = 2  # suspect runs per sentence
+    neural_alternatives: int = 4  # restorations per run
+    neural_margin: float = 2.0  # log10 sentence gain, less change costs, the neural scorer must find
+    right_tokens: int = 4  # tokens after the run the neural scorer reads
+    max_frequency: float = 6.0  # zipf: words commoner than this ("the", "of") are kept, never replaced
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    words: tuple[str, ...]  # the restored run, lower case
+    score: float  # log10: trigram window gain plus collocation strength less change costs
+    gain: float  # log10 trigram window gain alone
+    collocation: float  # log10 PMI of the restored pair
+    written: float  # log10 PMI of the pair as written
+    changed: int  # words replaced
+    relations: tuple[str, ...]  # per replaced word, why it may stand for the original
+    neural: float | None = None  # log10 sentence gain under the neural scorer, once it has read it
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    tokens: tuple[Token, ...]
+    start: int  # index of the first word in the sentence's word list
+    best: Alternative
+    others: tuple[Alternative, ...]
+
+
+class PhraseFinder:
+    """Thread-compatible; holds caches only.  Heavy data comes from the shared loaders."""
+
+    def __init__(self, settings: PhraseSettings | None = None, model: LanguageModel | None = None,
+                 neural: object | None = None, moby: object | None = None) -> None:
+        self.settings = settings or PhraseSettings()
+        self._model = model or shared_model()
+        self._morphology: Morphology = shared_morphology()
+        self._generator = CandidateGenerator(shared_lexicon(), self._model, self._morphology)
+        self._neural = neural
+        self._moby = moby if moby is not None else _load_moby()
+        self._originals: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._unigram: dict[str, float] = {}
+
+    # --- candidate originals -------------------------------------------------------------------
+
+    def originals(self, word: str) -> tuple[tuple[str, str], ...]:
+        """(original, why) for ``word``, likeliest first by P(original) * q(word | original): WordNet
+        candidates and Moby headwords (re-inflected as the word is: "clumps" -> clump -> batch ->
+        "batches"; a spinner picks uniformly from a Moby entry, so q is one over its size)."""
+        got = self._originals.get(word)
+        if got is not None:
+            return got
+        found: dict[str, tuple[float, str]] = {}
+
+        def add(form: str, log_q: float, why: str) -> None:
+            if form != word and form.isalpha() and len(form) > 1 and self._model.known(form):
+                have = found.get(form)
+                if have is None or log_q > have[0]:
+                    found[form] = (log_q, why)
+
+        for c in self._generator.candidates(word):
+            add(c.word, c.log_q, f"'{word}' is a WordNet neighbour of '{c.word}'")
+        if self._moby is not None:
+            for link in self._moby.links(word):
+                o = link.original.lower()
+                if " " not in o:
+                    add(o, link.log_q, f"Moby lists '{word}' under '{o}'")
+            for lemma, _pos, tag in self._morphology.analyses(word)[1]:
+                if lemma == word:
+                    continue
+                for link in self._moby.links(lemma):
+                    o = link.original.lower()
+                    form = self._morphology.inflect(o, tag) if " " not in o else None
+                    if form:
+                        add(form, link.log_q, f"Moby lists '{lemma}' under '{o}'")
+        ranked = sorted(found, key=lambda o: -(found[o][0] + self._uni(o)))
+        got = tuple((o, found[o][1]) for o in ranked[:self.settings.originals_per_word])
+        self._originals[word] = got
+        return got
+
+    def _uni(self, word: str) -> float:
+        v = self._unigram.get(word)
+        if v is None:
+            v = self._unigram[word] = self._model.logp(word, "", "")
+        return v
+
+    def pmi(self, a: str, b: str) -> float:
+        """log10 P(b | a) / P(b) under the trigram model's bigrams: > 1 for established pairs."""
+        if not (self._model.known(a) and self._model.known(b)):
+            return _UNSEEN
+        return self._model.logp(b, a, "") - self._uni(b)
+
+    # --- detection ----------------------------------------------------------------------------
+
+    def find(self, text: str, cancelled: Callable[[], bool] | None = None) -> list[Finding]:
+        """Phrase findings in ``text``, by offset."""
+        spans: list[_Span] = []
+        for sentence in _sentences(tokenize(text)):
+            if cancelled is not None and cancelled():
+                raise Cancelled
+            spans += self._suspects(text, sentence)
+        if self._neural is not None:
+            spans = self._confirm(text, spans, cancelled)
+        else:
+            spans = [sp for sp in spans if sp.best.collocation >= self.settings.min_collocation
+                     and sp.best.score >= self.settings.min_gain]
+        return [self._finding(text, sp) for sp in _non_overlapping(spans)]
+
+    def _suspects(self, text: str, tokens: list[Token]) -> list[_Span]:
+        """The sentence's likeliest tortured runs by the trigram score (at most ``neural_spans`` of them
+        when the neural scorer is to read them), each with its best restorations."""
+        s = self.settings
+        words = [t.text.lower().replace("’", "'") for t in tokens]
+        spans: list[_Span] = []
+        for i in range(len(tokens) - 1):
+            if not _adjacent(text, tokens[i], tokens[i + 1]):
+                continue
+            alts = self._pair_alternatives(words, i)
+            if alts:
+                spans.append(_Span((tokens[i], tokens[i + 1]), i, alts[0], tuple(alts[1:s.neural_alternatives])))
+        if self._neural is not None:
+            spans = _non_overlapping(spans)
+            spans = sorted(spans, key=lambda sp: -sp.best.score)[:s.neural_spans]
+        return spans
+
+    def _replaceable(self, word: str) -> bool:
+        return len(word) > 1 and word.isalpha() and shared_lexicon().zipf(word) < self.settings.max_frequency
+
+    def _pair_alternatives(self, words: list[str], i: int) -> list[Alternative]:
+        """Restorations of ``words[i:i+2]``, best first by the trigram score: window gain, collocation
+        strength, less a cost per replaced word.  None where the written pair is itself a collocation."""
+        s = self.settings
+        w1, w2 = words[i], words[i + 1]
+        written = self.pmi(w1, w2)
+        if written > s.max_written:
+            return []
+        o1 = [(w1, "")] + (list(self.originals(w1)) if self._replaceable(w1) else [])
+        o2 = [(w2, "")] + (list(self.originals(w2)) if self._replaceable(w2) else [])
+        if len(o1) == 1 and len(o2) == 1:
+            return []
+        found = []
+        for a, why_a in o1:
+            for b, why_b in o2:
+                if a == w1 and b == w2:
+                    continue
+                found.append((self.pmi(a, b), a, b, why_a, why_b))
+        found.sort(reverse=True)
+        base = self._window(words, i, 2)
+        alts = []
+        for p, a, b, why_a, why_b in found[:4 * s.neural_alternatives + 20]:
+            changed = (a != w1) + (b != w2)
+            hyp = words[:i] + [a, b] + words[i + 2:]
+            gain = self._window(hyp, i, 2) - base
+            score = gain + s.collocation_weight * max(p, -3.0) - s.change_cost * changed
+            alts.append(Alternative((a, b), score, gain, p, written, changed,
+                                    tuple(w for w in (why_a, why_b) if w)))
+        alts.sort(key=lambda a: -a.score)
+        return alts
+
+    def _window(self, words: list[str], i: int, n: int) -> float:
+        """Summed trigram log10 of the words ``i`` to ``i+n+1`` (those whose history holds the run)."""
+        logp = self._model.logp
+        total = 0.0
+        last = min(i + n + 2, len(words) + 1)
+        for k in range(i, last):
+            w = words[k] if k < len(words) else SENTENCE_END
+            prev = words[k - 1] if k >= 1 else SENTENCE_START
+            prev2 = words[k - 2] if k >= 2 else (SENTENCE_START if k == 1 else "")
+            total += logp(w, prev, prev2)
+        return total
+
+    def _confirm(self, text: str, spans: list[_Span], cancelled: Callable[[], bool] | None) -> list[_Span]:
+        """The runs whose restoration the neural scorer finds far likelier in its sentence, re-ranked
+        by it; every run of the text is read in one batch (the scorer shares each sentence's prefix)."""
+        from .neural import Request
+
+        s = self.settings
+        if not spans:
+            return []
+        bounds = _sentence_bounds(text)
+        requests, owners = [], []
+        for span in spans:
+            lo, hi = bounds[span.tokens[0].sentence]
+            start, end = span.tokens[0].start, span.tokens[-1].end
+            alts = (span.best, *span.others)
+            options = (text[start:end], *(_respell(text, span.tokens, a.words) for a in alts))
+            requests.append(Request(text[lo:hi], start - lo, end - lo, options, s.right_tokens))
+            owners.append((span, alts))
+
+        def interrupt() -> None:
+            if cancelled is not None and cancelled():
+                raise Cancelled
+
+        scores = self._neural.score_many(requests, interrupt=interrupt)
+        kept = []
+        for (span, alts), got in zip(owners, scores):
+            ranked = sorted((replace(a, neural=sc - got[0]) for sc, a in zip(got[1:], alts)),
+                            key=lambda a: -(a.neural - s.change_cost * a.changed))
+            best = ranked[0]
+            if best.neural - s.change_cost * best.changed >= s.neural_margin:
+                kept.append(_Span(span.tokens, span.start, best, tuple(ranked[1:])))
+        return kept
+
+    def _finding(self, text: str, span: _Span) -> Finding:
+        start, end = span.tokens[0].start, span.tokens[-1].end
+        written = text[start:end]
+        alts = (span.best, *span.others)[:3]
+        weigh = (lambda a: a.neural) if span.best.neural is not None else (lambda a: a.score)
+        top = weigh(span.best)
+        weights = [10 ** (weigh(a) - top) for a in alts]
+        total = sum(weights)
+        suggestions = tuple(Suggestion(_respell(text, span.tokens, a.words), w / total, "; ".join(a.relations))
+                            for a, w in zip(alts, weights))
+        best = span.best
+        restored = " ".join(best.words)
+        said = written.lower()
+        if best.neural is not None:
+            evidence = (f"'{restored}' makes this sentence {10 ** best.neural:,.0f} times likelier than "
+                        f"'{said}' under the neural language model")
+            gain = best.neural - self.settings.change_cost * best.changed
+        else:
+            evidence = (f"'{restored}' is an established term (its words occur together "
+                        f"{10 ** best.collocation:,.0f} times more often than chance) where '{said}' is none; "
+                        f"the trigram model finds it {10 ** best.gain:,.0f} times likelier here")
+            gain = best.score
+        confidence = 1.0 - 1.0 / (1.0 + 10 ** gain)
+        return Finding(start, end, written, confidence, suggestions, evidence, KIND)
+
+
+def _respell(text: str, tokens: tuple[Token, ...], words: tuple[str, ...]) -> str:
+    """``words`` in the place of ``tokens``, keeping what stood between them and each word's case."""
+    out = []
+    for k, (tok, w) in enumerate(zip(tokens, words)):
+        if k:
+            out.append(text[tokens[k - 1].end:tok.start])
+        out.append(tok.text if w == tok.text.lower() else match_case(tok.text, w))
+    return "".join(out)
+
+
+def _adjacent(text: str, a: Token, b: Token) -> bool:
+    """Two words of one phrase: only blanks or one hyphen between them."""
+    between = text[a.end:b.start]
+    return between.strip() in ("", "-") and "\n\n" not in between
+
+
+def _sentences(tokens: list[Token]) -> list[list[Token]]:
+    """The word tokens of each sentence (numbers and punctuation break runs via ``_adjacent``)."""
+    out: dict[int, list[Token]] = {}
+    for t in tokens:
+        if t.kind == "word":
+            out.setdefault(t.sentence, []).append(t)
+    return list(out.values())
+
+
+def _sentence_bounds(text: str) -> dict[int, tuple[int, int]]:
+    """Each sentence's (start, end) in ``text``, by the tokenizer's sentence number."""
+    out: dict[int, tuple[int, int]] = {}
+    for t in tokenize(text):
+        lo, _ = out.get(t.sentence, (t.start, t.end))
+        out[t.sentence] = (lo, t.end)
+    return out
+
+
+def _non_overlapping(spans: list[_Span]) -> list[_Span]:
+    """The strongest spans, greedily, so that no two overlap."""
+    chosen: list[_Span] = []
+    for span in sorted(spans, key=lambda s: -(s.best.neural if s.best.neural is not None else s.best.score)):
+        a, b = span.tokens[0].start, span.tokens[-1].end
+        if all(b <= c.tokens[0].start or a >= c.tokens[-1].end for c in chosen):
+            chosen.append(span)
+    return sorted(chosen, key=lambda s: s.tokens[0].start)
+
+
+def _load_moby() -> object | None:
+    try:
+        from .moby import shared_moby
+    except ImportError:
+        return None
+    return shared_moby()
+
+
+def _load_neural() -> object | None:
+    try:
+        from .neural import shared_scorer  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return shared_scorer()
+
+
+def _load_finder() -> PhraseFinder:
+    return PhraseFinder(neural=_load_neural())
+
+
+shared_finder = loaded_once(_load_finder)
+
+
+def merge_phrases(findings: list[Finding], phrases: list[Finding]) -> list[Finding]:
+    """``findings`` with ``phrases`` added and the other findings they overlap removed (the phrase
+    explains those words), ordered by offset."""
+    if not phrases:
+        return list(findings)
+    kept = [f for f in findings if all(f.end <= p.start or f.start >= p.end for p in phrases)]
+    return sorted(kept + phrases, key=lambda f: (f.start, f.end))
+
+
+def find_phrases(text: str, findings: list[Finding], cancelled: Callable[[], bool] | None = None) -> list[Finding]:
+    """Phase 2's phrase pass: ``findings`` with the phrase findings of ``text`` merged in (see
+    ``merge_phrases``); raises ``Cancelled`` when ``cancelled()`` says so."""
+    return merge_phrases(findings, shared_finder().find(text, cancelled))

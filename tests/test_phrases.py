@@ -1,0 +1,72 @@
+"""Tortured-phrase detection: trigram evidence alone, the neural check (a stand-in scorer here), and
+how phrase findings replace the word findings they cover."""
+import pytest
+
+from unspin.engine import Cancelled
+from unspin.findings import Finding, Suggestion
+from unspin.phrases import PhraseFinder, find_phrases, merge_phrases
+
+CLEAN = ("The results show that the proposed method performs well on the benchmark. "
+         "We evaluate it on three public datasets and report the mean accuracy over five runs.")
+TORTURED = "Counterfeit consciousness is changing how hospitals read scans."
+
+
+class FakeScorer:
+    """Stands in for ``unspin.neural``'s scorer: the sentence gains ``bonus`` log10 with ``favoured``."""
+
+    def __init__(self, favoured: str, bonus: float) -> None:
+        self.favoured, self.bonus, self.calls = favoured.lower(), bonus, 0
+
+    def score_many(self, requests, interrupt=None):
+        self.calls += 1
+        return [[self.bonus if a.lower() == self.favoured else 0.0 for a in r.alternatives] for r in requests]
+
+
+@pytest.fixture(scope="module")
+def trigram_only():
+    return PhraseFinder(neural=None)
+
+
+def test_established_term_restored_over_the_whole_phrase(trigram_only):
+    found = trigram_only.find(TORTURED)
+    assert len(found) == 1
+    f = found[0]
+    assert (f.text, f.kind, f.best) == ("Counterfeit consciousness", "phrase", "Artificial intelligence")
+    assert TORTURED[f.start:f.end] == f.text
+    assert "established term" in f.evidence and "artificial intelligence" in f.evidence
+    assert "Moby" in f.suggestions[0].relation or "WordNet" in f.suggestions[0].relation
+
+
+def test_clean_science_text_stays_quiet(trigram_only):
+    assert trigram_only.find(CLEAN) == []
+
+
+def test_one_phrase_in_a_clean_abstract_is_reported_on_its_own(trigram_only):
+    text = CLEAN + " " + TORTURED + " " + CLEAN
+    found = trigram_only.find(text)
+    assert [text[f.start:f.end] for f in found] == ["Counterfeit consciousness"]
+
+
+def test_neural_scorer_confirms_and_ranks():
+    scorer = FakeScorer("Artificial intelligence", 4.0)
+    found = PhraseFinder(neural=scorer).find(TORTURED)
+    assert scorer.calls == 1  # every suspect of the text in one batch
+    assert [(f.text, f.best) for f in found] == [("Counterfeit consciousness", "Artificial intelligence")]
+    assert "neural language model" in found[0].evidence
+
+
+def test_neural_scorer_vetoes_what_it_does_not_find_likelier():
+    assert PhraseFinder(neural=FakeScorer("nothing", 0.0)).find(TORTURED) == []
+
+
+def test_phrase_replaces_overlapping_word_findings():
+    word = Finding(0, 11, "Counterfeit", 0.9, (Suggestion("Fake", 0.9, ""),), "")
+    other = Finding(52, 57, "scans", 0.9, (Suggestion("images", 0.9, ""),), "")
+    phrase = Finding(0, 25, "Counterfeit consciousness", 0.99, (Suggestion("Artificial intelligence", 1.0, ""),),
+                     "", "phrase")
+    assert merge_phrases([word, other], [phrase]) == [phrase, other]
+
+
+def test_find_phrases_cancels():
+    with pytest.raises(Cancelled):
+        find_phrases(TORTURED, [], lambda: True)
