@@ -2,6 +2,7 @@
 
     python benchmarks/lsp_latency.py [CLEAN_FOLDER]   (default: ../shared/eval/dev/clean)
     python benchmarks/lsp_latency.py --long-line [CLEAN_FOLDER]
+    python benchmarks/lsp_latency.py --trigram [CLEAN_FOLDER]   (setting model: "trigram", no phase 2)
 
 Documents are made from the clean folder's files, spun by benchmarks/spinner.py.  Prints:
 start-to-first-diagnostics on a 1,000-word file; the median and worst time from a one-word edit
@@ -186,7 +187,7 @@ async def main() -> None:
 
     bench = Bench()
     start = time.perf_counter()
-    await bench.start()
+    await bench.start({"model": "trigram"} if "--trigram" in sys.argv else {})
     first = await asyncio.wait_for(bench.open("file:///bench/small.txt", small), 120)
     print(f"start to first diagnostics (1,000 words, {len(first)} findings): {time.perf_counter() - start:.2f} s")
     for name, text in (("clean", clean10k), ("spun", spun10k)):
@@ -212,7 +213,8 @@ async def main() -> None:
               f"{statistics.median(elsewhere) * 1000:.0f} ms, worst {max(elsewhere) * 1000:.0f} ms")
     print("peak memory: " + ", ".join(f"{k} {v:.0f} MB" for k, v in bench.peak_memory_mb().items()))
     await bench.stop()
-    await phase_two(folder)
+    if "--trigram" not in sys.argv:
+        await phase_two(folder)
 
 
 if __name__ == "__main__":

@@ -185,3 +185,36 @@ async def test_an_edit_cancels_a_refinement_in_flight(monkeypatch, worker):
     ls.worker.preempt(URI)  # what did_change does before scheduling the new analysis
     assert await asyncio.wait_for(refining, 30) is None
     assert saw_cancel.is_set() and ls.published == []
+
+
+class RefiningFakeWorker(FakeWorker):
+    refines = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refined: list[str] = []
+
+    async def analyze(self, text, threshold, document, refit, base=None, urgent=True, language=None):
+        self.text = text
+        return await super().analyze(text, threshold, document, refit, base, urgent, language)
+
+    async def refine(self, document, base):
+        self.refined.append(self.text)
+        return next(self.ids), [_finding(0.6, "hi", "he")]
+
+
+async def test_phase_two_waits_for_a_pause_in_typing(monkeypatch):
+    monkeypatch.setattr(srv, "SETTLE_DELAY", 0)
+    ls = _server(RefiningFakeWorker())
+    _open(ls)
+    ls.schedule(URI, 0)
+    while not ls.published:
+        await asyncio.sleep(0)
+    doc = ls.documents[URI]  # the next keystroke, right after the first diagnostics
+    doc.apply(types.TextDocumentContentChangePartial(
+        range=types.Range(types.Position(0, 0), types.Position(0, 0)), text="Now "), "utf-16")
+    doc.version = 2
+    ls.edited(URI)
+    await ls._pending[URI]
+    assert ls.worker.refined and set(ls.worker.refined) == {doc.text}  # never the text typed over
+    assert ls.published[-1] == (2, [_finding(0.6, "hi", "he")])

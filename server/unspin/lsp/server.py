@@ -29,6 +29,9 @@ IGNORE_WORD = "unspin.ignoreWord"
 ALLOW_WORD = "unspin.allowWord"
 FIX_ALL_KIND = "source.fixAll.unspin"
 SETTLE_DELAY = 1.0  # seconds without edits before the document-wide channel is fitted afresh
+# Seconds without edits to a document before its phase 2 starts: a refinement started at every
+# keystroke would only be cancelled by the next one, after holding up its analysis.
+REFINE_DELAY = 0.3
 
 
 _revisions = itertools.count(1)
@@ -47,6 +50,7 @@ class UnspinServer(LanguageServer):
         self.workspace_allowlist: frozenset[str] = frozenset()
         self._pending: dict[str, asyncio.Task] = {}
         self._last_change: dict[str, float] = {}
+        self._last_edit = float("-inf")  # of any document
 
     # -- analysis -----------------------------------------------------------------------------
     def schedule(self, uri: str, delay: float | None = None) -> None:
@@ -68,6 +72,7 @@ class UnspinServer(LanguageServer):
         """An edit comes first: stop what runs for the document's older text or for another document
         (the worker is one process; a long document can keep it busy for many seconds)."""
         self.worker.preempt(uri)
+        self._last_edit = time.monotonic()
         self.schedule(uri)
 
     def close(self, uri: str) -> None:
@@ -89,6 +94,7 @@ class UnspinServer(LanguageServer):
             if state is None:
                 return
             self.publish(state)
+            await asyncio.sleep(REFINE_DELAY)
             await self.refine(uri)
             await asyncio.sleep(SETTLE_DELAY)
             before = (state.result, list(state.raw_findings), state.unrefined)
@@ -119,6 +125,7 @@ class UnspinServer(LanguageServer):
         while (got := await self.worker.refine(uri, (state.result, state.raw_findings))) is None:
             if not self.worker.was_preempted(uri) or self._changed(uri, version, text):
                 return None
+            await self._quiet()  # made way for an edit elsewhere: wait until the editing pauses
         if self._changed(uri, version, text) or state.version != version or state.text != text:
             return None
         state.unrefined = state.raw_findings
@@ -127,6 +134,11 @@ class UnspinServer(LanguageServer):
         if state.findings != state.shown:
             self.publish(state)
         return state
+
+    async def _quiet(self) -> None:
+        """Return once no document has been edited for ``SETTLE_DELAY`` seconds."""
+        while (idle := time.monotonic() - self._last_edit) < SETTLE_DELAY:
+            await asyncio.sleep(SETTLE_DELAY - idle)
 
     async def analyze(self, uri: str, refit: bool = False) -> DocumentState | None:
         """Fresh state for the document's current version, or None if it changed meanwhile or is closed.
