@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from .engine import Cancelled
 from .findings import Finding
 from .neural import Request, Scorer, shared_scorer
+from .phrases import find_phrases
 from .tokens import tokenize
 
 __all__ = ["Cancelled", "Weights", "refine"]
@@ -59,6 +60,13 @@ class Scored:
 
 def refine(text: str, findings: list[Finding], cancelled: Callable[[], bool] | None = None,
            weights: Weights = DEFAULT_WEIGHTS, scorer: Scorer | None = None) -> list[Finding]:
+    """The findings of ``Engine.analyze(text)``, suggestions re-ranked, and tortured phrases found (see
+    ``phrases``: they replace the word findings they cover); raises ``Cancelled``."""
+    return find_phrases(text, refine_words(text, findings, cancelled, weights, scorer), cancelled)
+
+
+def refine_words(text: str, findings: list[Finding], cancelled: Callable[[], bool] | None = None,
+                 weights: Weights = DEFAULT_WEIGHTS, scorer: Scorer | None = None) -> list[Finding]:
     """The findings of ``Engine.analyze(text)``, suggestions re-ranked; raises ``Cancelled``.
 
     Without the neural model's weights the findings come back unchanged.
