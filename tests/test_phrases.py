@@ -59,12 +59,20 @@ def test_neural_scorer_vetoes_what_it_does_not_find_likelier():
     assert PhraseFinder(neural=FakeScorer("nothing", 0.0)).find(TORTURED) == []
 
 
-def test_phrase_replaces_overlapping_word_findings():
-    word = Finding(0, 11, "Counterfeit", 0.9, (Suggestion("Fake", 0.9, ""),), "")
+def test_phrase_replaces_the_word_findings_it_agrees_with():
+    word = Finding(0, 11, "Counterfeit", 0.9, (Suggestion("Artificial", 0.9, ""),), "")
     other = Finding(52, 57, "scans", 0.9, (Suggestion("images", 0.9, ""),), "")
     phrase = Finding(0, 25, "Counterfeit consciousness", 0.99, (Suggestion("Artificial intelligence", 1.0, ""),),
                      "", "phrase")
     assert merge_phrases([word, other], [phrase]) == [phrase, other]
+
+
+def test_word_findings_stand_where_a_phrase_disagrees():
+    """In a densely spun text the document's word findings know better than one sentence's phrase."""
+    word = Finding(0, 11, "Counterfeit", 0.9, (Suggestion("Fake", 0.9, ""),), "")
+    phrase = Finding(0, 25, "Counterfeit consciousness", 0.99, (Suggestion("Artificial intelligence", 1.0, ""),),
+                     "", "phrase")
+    assert merge_phrases([word], [phrase]) == [word]
 
 
 def test_find_phrases_cancels():

@@ -18,6 +18,7 @@ an otherwise clean abstract is still reported.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -32,13 +33,14 @@ from .morphology import Morphology, shared_morphology
 from .tokens import Token, tokenize
 
 KIND = "phrase"
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")  # a word, as ``tokens`` reads one
 _LOG10_BASE = math.log10(1.0001)
 _UNSEEN = -20.0  # log10 floor for a bigram of a word the model lacks
 
 
 @dataclass(frozen=True)
 class PhraseSettings:
-    originals_per_word: int = 60  # commonest originals weighed per word (Moby entries run to hundreds)
+    originals_per_word: int = 60  # likeliest originals weighed per word (Moby entries run to hundreds)
     max_written: float = 0.3  # log10 PMI above which the words as written already form a term
     change_cost: float = 1.0  # log10 prior against each replaced word
     collocation_weight: float = 1.0  # on the restored pair's log10 PMI, in the trigram score
@@ -50,6 +52,7 @@ class PhraseSettings:
     neural_alternatives: int = 4  # restorations per run
     neural_margin: float = 2.0  # log10 sentence gain, less change costs, the neural scorer must find
     right_tokens: int = 4  # tokens after the run the neural scorer reads
+    neural_budget: int = 600  # runs per text the neural scorer reads; the rest keep to the trigram bar
     max_frequency: float = 6.0  # zipf: words commoner than this ("the", "of") are kept, never replaced
 
 
@@ -145,11 +148,15 @@ class PhraseFinder:
             if cancelled is not None and cancelled():
                 raise Cancelled
             spans += self._suspects(text, sentence)
+        s = self.settings
+        read: list[_Span] = []
         if self._neural is not None:
-            spans = self._confirm(text, spans, cancelled)
-        else:
-            spans = [sp for sp in spans if sp.best.collocation >= self.settings.min_collocation
-                     and sp.best.score >= self.settings.min_gain]
+            read = sorted(spans, key=lambda sp: -sp.best.score)[:s.neural_budget]
+            chosen = set(map(id, read))
+            spans = [sp for sp in spans if id(sp) not in chosen]
+            read = self._confirm(text, read, cancelled)
+        spans = [sp for sp in spans if sp.best.collocation >= s.min_collocation and sp.best.score >= s.min_gain]
+        spans += read
         return [self._finding(text, sp) for sp in _non_overlapping(spans)]
 
     def _suspects(self, text: str, tokens: list[Token]) -> list[_Span]:
@@ -341,12 +348,37 @@ shared_finder = loaded_once(_load_finder)
 
 
 def merge_phrases(findings: list[Finding], phrases: list[Finding]) -> list[Finding]:
-    """``findings`` with ``phrases`` added and the other findings they overlap removed (the phrase
-    explains those words), ordered by offset."""
+    """``findings`` with ``phrases`` merged in, ordered by offset.
+
+    A phrase replaces the findings it overlaps where it agrees with them (each covered finding's
+    best suggestion is what the phrase restores there: the phrase only adds its other words);
+    where it disagrees, the findings stand and the phrase is dropped, since a word finding rests
+    on the whole document's evidence and a phrase on its sentence alone.
+    """
     if not phrases:
         return list(findings)
-    kept = [f for f in findings if all(f.end <= p.start or f.start >= p.end for p in phrases)]
-    return sorted(kept + phrases, key=lambda f: (f.start, f.end))
+    kept, added = list(findings), []
+    for p in phrases:
+        covered = [f for f in kept if f.start < p.end and p.start < f.end]
+        if covered and not all(_agrees(p, f) for f in covered):
+            continue
+        kept = [f for f in kept if not (f.start < p.end and p.start < f.end)]
+        added.append(p)
+    return sorted(kept + added, key=lambda f: (f.start, f.end))
+
+
+def _agrees(phrase: Finding, f: Finding) -> bool:
+    """Whether ``phrase``'s best suggestion restores the word of ``f`` as ``f``'s own best does."""
+    if phrase.best is None or f.best is None or f.kind in (KIND, "fingerprint"):
+        return False
+    written = [(m.start(), m.group()) for m in _WORD.finditer(phrase.text)]
+    restored = _WORD.findall(phrase.best)
+    if len(written) != len(restored):
+        return False
+    for (offset, _), word in zip(written, restored):
+        if phrase.start + offset == f.start:
+            return word.lower() == f.best.lower()
+    return False
 
 
 def find_phrases(text: str, findings: list[Finding], cancelled: Callable[[], bool] | None = None) -> list[Finding]:
