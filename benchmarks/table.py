@@ -9,7 +9,8 @@ file, and scores each group with the functions of ``../shared/eval/score.py``,
 the scorer of the hidden benchmark.  Groups:
 
 * styles: Wikipedia articles of ``../shared/eval/dev/clean`` spun in each style
-  (P, R, F1, restore);
+  (P, R, F1, restore); without ``--quick`` also the first text of each genre
+  under ``benchmarks/corpus/`` (rows ``genres STYLE``);
 * dev: the real spun article ``../shared/eval/dev/seed.spun.txt``;
 * mixed: a spun section inside clean text and clean text inside spun text;
 * clean genres: ``benchmarks/corpus/<genre>/*.txt`` and the dev Wikipedia
@@ -111,6 +112,18 @@ def build_styles(plan: Plan, work: Path, styles: list[str], files: list[str]) ->
         for k, name in enumerate(files):
             spun, gold = spinner.spin_file(CLEAN_WIKI / f"{name}.txt", folder / name, style, seed=k)
             plan.add(f"style {style}", spun, gold)
+
+
+def build_genre_styles(plan: Plan, work: Path, styles: list[str]) -> None:
+    """Each style over other genres than Wikipedia: the first text of each genre under benchmarks/corpus/."""
+    sources = [files[0] for files in (sorted(g.glob("*.txt")) for g in sorted(CORPUS.iterdir()) if g.is_dir())
+               if files] if CORPUS.exists() else []
+    for style in styles:
+        folder = work / "genres" / style
+        folder.mkdir(parents=True)
+        for k, src in enumerate(sources):
+            spun, gold = spinner.spin_file(src, folder / src.stem, style, seed=100 + k)
+            plan.add(f"genres {style}", spun, gold)
 
 
 def build_mixed(plan: Plan, work: Path, quick: bool) -> None:
@@ -255,7 +268,7 @@ def score(plan: Plan, results: dict[str, list[dict]], scorer) -> dict:
             rate = 1000 * row["fp"] / row["words"] if row["words"] else 0.0
             if rate >= worst.get(doc.group, (-1.0, ""))[0]:
                 worst[doc.group] = (rate, doc.path.name)
-        elif doc.group.startswith("style "):
+        elif doc.group.startswith(("style ", "genres ")):
             reliability += _reliability_rows(scorer, text, gold, findings)
     out = {"groups": {}, "reliability": []}
     for group, rows in groups.items():
@@ -323,6 +336,8 @@ def main() -> None:
         start = time.monotonic()
         plan = Plan()
         build_styles(plan, work, styles, QUICK_FILES if args.quick else FULL_FILES)
+        if not args.quick:
+            build_genre_styles(plan, work, styles)
         plan.add("dev article", EVAL / "dev" / "seed.spun.txt", EVAL / "dev" / "seed.gold.json")
         if not args.no_mixed:
             build_mixed(plan, work, args.quick)
