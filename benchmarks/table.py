@@ -1,7 +1,8 @@
 """One table of unspin's quality: every spinner style, the dev article, mixed documents, clean genres,
 and a reliability table of its confidence.
 
-    python benchmarks/table.py [--quick] [--styles a,b] [--json] [--keep DIR] [--jobs 1]
+    python benchmarks/table.py [--quick] [--styles a,b] [--json | --markdown] [--keep DIR] [--jobs 1]
+    python benchmarks/table.py --from-json RESULT.json [--markdown]
 
 Builds synthetic spun sets in a temporary folder (never in the project) with
 ``benchmarks/spinner.py``, runs ``unspin check --format json`` once over every
@@ -310,16 +311,44 @@ def print_table(result: dict) -> None:
     print(f"\n{result['seconds']['build']:.0f} s to build the sets, {result['seconds']['check']:.0f} s to check them")
 
 
+def print_markdown(result: dict) -> None:
+    """The same tables in Markdown, for docs/benchmarks.md and the README."""
+    groups = result["groups"]
+    print("| set | words | P | R | F1 | restore | false positives |\n| --- | --- | --- | --- | --- | --- | --- |")
+    for g, s in groups.items():
+        if not g.startswith("clean "):
+            print(f"| {g} | {s['words']:,} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
+                  f"{s['restore']:.3f} | {s['fp']} |")
+    print("\n| clean genre | documents | words | alarms per 1k words | worst document (per 1k) |\n"
+          "| --- | --- | --- | --- | --- |")
+    for g, s in groups.items():
+        if g.startswith("clean "):
+            print(f"| {g[6:]} | {s['documents']} | {s['words']:,} | {s['alarms_per_1k_words']:.2f} | "
+                  f"{s['worst_document']} ({s['worst_alarms_per_1k_words']:.1f}) |")
+    print("\n| confidence | findings | mean confidence | share correct |\n| --- | --- | --- | --- |")
+    for r in result["reliability"]:
+        print(f"| {r['bin']} | {r['findings']} | {r['mean_confidence']:.3f} | {r['share_correct']:.3f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="a few short articles per set: minutes, not more")
     ap.add_argument("--styles", help=f"comma-separated spinner styles (default: all of {', '.join(spinner.STYLES)})")
     ap.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    ap.add_argument("--markdown", action="store_true", help="print the tables in Markdown")
+    ap.add_argument("--from-json", type=Path, help="print the tables of an earlier --json result; run nothing")
     ap.add_argument("--keep", type=Path, help="write the generated sets to this folder and keep them")
     ap.add_argument("--jobs", type=int, default=1, help="processes for unspin check (default 1)")
     ap.add_argument("--no-mixed", action="store_true", help="skip the mixed documents")
     ap.add_argument("--no-clean", action="store_true", help="skip the clean genres")
     args = ap.parse_args()
+    if args.from_json:
+        try:
+            result = json.loads(args.from_json.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            sys.exit(f"table: cannot read {args.from_json}: {exc}")
+        (print_markdown if args.markdown else print_table)(result)
+        return
     styles = args.styles.split(",") if args.styles else list(spinner.STYLES)
     unknown = [s for s in styles if s not in spinner.STYLES]
     if unknown:
@@ -354,6 +383,8 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
     if args.json:
         print(json.dumps(result))
+    elif args.markdown:
+        print_markdown(result)
     else:
         print_table(result)
 

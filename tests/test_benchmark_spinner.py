@@ -167,3 +167,31 @@ def test_real_wordnet_and_moby_when_installed():
     for style in ("wordnet-random", "moby", "moby-all"):
         spun, gold = spinner.Spinner(0.5, style, seed=1).spin(TEXT)
         assert gold and gold_problems(spun, gold) == []
+
+
+def test_table_scores_groups_worst_document_and_reliability(tmp_path):
+    """The table's scoring on made-up findings: a hit, a false alarm, a clean document's alarm."""
+    if not (table.EVAL / "score.py").exists():
+        pytest.skip("../shared/eval/score.py not present")
+    scorer = table.load_scorer()
+    spun, gold = spinner.Spinner(0.5, "consistent", seed=1).spin(TEXT)
+    spun_path, gold_path = table._write(tmp_path, "doc", spun, gold)
+    quiet, noisy = tmp_path / "quiet.txt", tmp_path / "noisy.txt"
+    quiet.write_text("A clean line of text.\n", encoding="utf-8")
+    noisy.write_text("Another clean line of text.\n", encoding="utf-8")
+    plan = table.Plan()
+    plan.add("style consistent", spun_path, gold_path)
+    plan.add("clean genre", quiet)
+    plan.add("clean genre", noisy)
+    first = gold[0]
+    hit = {"offset": scorer.line_starts(spun)[first["line"]] + first["col"], "length": len(first["word"]),
+           "suggestions": first["orig"], "confidence": 0.97}
+    miss = {"offset": 0, "length": 3, "suggestions": ["a"], "confidence": 0.55}
+    results = {str(spun_path.resolve()): [hit, miss], str(quiet.resolve()): [],
+               str(noisy.resolve()): [{"offset": 0, "length": 7, "suggestions": [], "confidence": 0.6}]}
+    result = table.score(plan, results, scorer)
+    style = result["groups"]["style consistent"]
+    assert (style["tp"], style["fp"], style["found"]) == (1, 1, 1)
+    clean = result["groups"]["clean genre"]
+    assert clean["fp"] == 1 and clean["worst_document"] == "noisy.txt"
+    assert {r["bin"]: r["share_correct"] for r in result["reliability"]} == {"0.50-0.60": 0.0, "0.95-0.99": 1.0}
