@@ -136,3 +136,17 @@ def test_every_occurrence_of_a_word_adds_its_evidence():
     assert [f.best for f in out] == ["demand", "demand", "demand"]
     alone = refine(text, fs, scorer=Split({}), weights=Weights(pool=False))
     assert [f.best for f in alone] == ["demand", "claim", "demand"]
+
+
+def test_the_command_line_refines_unless_told_trigram(monkeypatch, tmp_path, capsys):
+    from unspin import checking, cli
+    calls = []
+    monkeypatch.setattr(checking, "refine", lambda text, found, cancelled=None: calls.append(len(found)) or found)
+    spun = tmp_path / "spun.txt"
+    spun.write_text("Officials said helium volition not beryllium able to attend the meeting, "
+                    "and they tin not hold connected a caller date oregon time.\n", encoding="utf-8")
+    assert cli.main(["check", "--progress", "never", "--model", "trigram", str(spun)]) == 1
+    assert calls == []
+    assert cli.main(["check", "--progress", "never", str(spun)]) == 1
+    assert calls and calls[0] > 0
+    capsys.readouterr()

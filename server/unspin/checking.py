@@ -12,6 +12,8 @@ from .documents import DEFAULT_MAX_BYTES, Document, InputError, read_document
 from .engine import Engine
 from .findings import Finding
 from .markup import language_for_path, prose_view
+from .neural import shared_scorer
+from .refine import refine
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Checker:
     language: str | None = None  # markup for every file; None: from each file's name
     max_bytes: int = DEFAULT_MAX_BYTES
     use_allowlist: bool = True
+    model: str = "neural"  # "trigram": skip the neural re-ranking of suggestions (``refine``)
     _allowlists: dict[Path, Path | None] = field(default_factory=dict, repr=False)
 
     def language_of(self, path: str) -> str:
@@ -52,7 +55,16 @@ class Checker:
     def findings(self, text: str, language: str, allowed: allowlist.Allowlist,
                  tick: Callable[[], bool] | None = None) -> list[Finding]:
         """Findings in the prose of ``text``, offsets into ``text``; ``tick`` is polled as analysis goes."""
-        return allowed.filter(self.engine.analyze(prose_view(text, language), self.threshold, cancelled=tick))
+        prose = prose_view(text, language)
+        found = self.engine.analyze(prose, self.threshold, cancelled=tick)
+        if self.model == "neural":
+            found = refine(prose, found, cancelled=tick)
+        return allowed.filter(found)
+
+    def load_models(self) -> None:
+        """Load the neural model now (if used), e.g. before forking workers that then share it."""
+        if self.model == "neural":
+            shared_scorer()
 
     def check(self, path: str, tick: Callable[[], bool] | None = None) -> FileResult:
         try:

@@ -79,6 +79,9 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                         help="progress bar on stderr (auto: on a terminal, for several files or a big one)")
     common.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=argparse.SUPPRESS)
+    common.add_argument("--model", choices=("neural", "trigram"), default="neural",
+                        help="neural (default): suggestions re-ranked by SmolLM2 reading the whole sentence; "
+                             "trigram: faster, the trigram model alone")
     return common
 
 
@@ -120,7 +123,7 @@ def parser() -> argparse.ArgumentParser:
 
 def checker(args: argparse.Namespace, engine: Engine) -> Checker:
     return Checker(engine, threshold=args.threshold, language=args.language, max_bytes=args.max_bytes,
-                   use_allowlist=args.use_allowlist)
+                   use_allowlist=args.use_allowlist, model=args.model)
 
 
 # -- progress -----------------------------------------------------------------------------------
@@ -186,6 +189,7 @@ def each_file(paths: list[str], check: Checker, task: Callable[[Checker, str], A
         return
     _worker_checker, _worker_task = check, task
     _ = check.engine.model  # load before forking, so every worker shares it
+    check.load_models()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         for k, result in enumerate(pool.imap(_run_in_worker, paths, chunksize=1)):
             yield result

@@ -9,6 +9,7 @@ from typing import Any, Protocol, TextIO
 from .checking import FileResult
 from .findings import Finding
 from .positions import LineIndex
+from .screening import screen
 
 
 class Reporter(Protocol):
@@ -33,7 +34,8 @@ def file_json(result: FileResult) -> dict[str, Any]:
     if result.document is None:
         return {"path": result.path, "findings": [], "error": result.error}
     lines = LineIndex(result.document.text)
-    return {"path": result.path, "findings": [finding_json(f, lines) for f in result.findings]}
+    return {"path": result.path, "findings": [finding_json(f, lines) for f in result.findings],
+            "screening": screen(result.document.text, result.findings).as_json()}
 
 
 class TextReporter:
