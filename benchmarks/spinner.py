@@ -339,6 +339,8 @@ def main() -> None:
     ap.add_argument("--relations", help="comma-separated thesaurus relations to follow (default: all)")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
+    if args.rate is not None and not 0.0 <= args.rate <= 1.0:
+        ap.error("--rate must be between 0 and 1")
     relations = set(args.relations.split(",")) if args.relations else None
     try:
         spin_file(args.input, args.prefix, args.style, args.seed, args.rate, relations)
