@@ -2,9 +2,11 @@
 
     python benchmarks/synthetic.py [CLEAN_FOLDER] [--files N]
 
-Spins the first N clean files of the folder with each style of the spinner
-into a temporary folder and scores them with
+Spins the first N clean files of the folder with the five settings behind the
+README's "own spinner" rows into a temporary folder and scores them with
 ``../shared/eval/score.py`` (the same scorer as the development data).
+``benchmarks/table.py`` covers every style, mixed documents and clean genres in
+one table; this script is for spinning a folder of your own.
 """
 from __future__ import annotations
 
