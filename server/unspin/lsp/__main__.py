@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"--tcp wants HOST:PORT, got {args.tcp!r}")
     else:
         server.start_io()
-    return server.protocol.exit_code or 0  # 1 after an exit without shutdown
+    return getattr(server.protocol, "exit_code", None) or 0  # 1 after an exit without shutdown
 
 
 if __name__ == "__main__":

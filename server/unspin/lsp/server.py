@@ -205,7 +205,7 @@ class UnspinServer(LanguageServer):
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Unreadable JSON gets its ParseError response; other errors are shown as pygls shows them."""
-        if isinstance(error, json.JSONDecodeError):
+        if isinstance(error, json.JSONDecodeError) and isinstance(self.protocol, UnspinProtocol):
             self.protocol.parse_error(error)
             return
         super().report_server_error(error, source)

@@ -119,9 +119,10 @@ def _answer(document: str, text: str, findings: list[Finding], base: int | None)
     """Keep ``findings`` as the document's newest result and send them as a change to ``base``."""
     result = next(_ids)
     known = _results.get(document, {}).get(base) if base is not None else None
-    _results[document] = {result: (findings, text), **({base: known} if known else {})}
-    if known is None:
+    _results[document] = {result: (findings, text)}
+    if known is None or base is None:
         return Delta(result, None, 0, 0, 0, tuple(findings))
+    _results[document][base] = known
     old, old_text = known
     shift = len(text) - len(old_text)
     prefix, suffix = diff(old, findings, shift)
@@ -269,7 +270,7 @@ class AnalysisWorker:
         args = (text, language, threshold, document, refit, self._generations[_slot(document)],
                 base[0] if base else None)
         delta = await self._run(document, 0 if urgent else 1, _analyze, args, args[:-1] + (None,))
-        if delta is None:
+        if not isinstance(delta, Delta):
             return None
         return delta.result, apply(base[1] if base else [], delta)
 
