@@ -6,6 +6,7 @@ import pytest
 import pytest_lsp
 from conftest import CLEAN, SPUN
 from lsprotocol import types
+from pygls.exceptions import JsonRpcMethodNotFound
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 URI = "file:///tmp/unspin-test/doc.txt"
@@ -152,7 +153,7 @@ async def test_out_of_range_edit_and_unknown_method_keep_server_alive(client: La
         types.VersionedTextDocumentIdentifier(uri=URI, version=2),
         [types.TextDocumentContentChangePartial(range=types.Range(types.Position(99, 5), types.Position(120, 0)),
                                                 text="x")]))
-    with pytest.raises(Exception):
+    with pytest.raises(JsonRpcMethodNotFound):
         await client.protocol.send_request_async("unspin/doesNotExist", {})
     report = await client.text_document_diagnostic_async(
         types.DocumentDiagnosticParams(types.TextDocumentIdentifier(URI)))
