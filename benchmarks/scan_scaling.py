@@ -3,13 +3,14 @@
     python benchmarks/scan_scaling.py [FOLDER] [--rounds N] [--dask]
 
 FOLDER defaults to ../shared/eval/dev (100k words of clean Wikipedia in clean/ and the spun dev
-article). Each round runs one worker, then two, alternately, so that drift in the machine's load
-hits both alike. Two times are printed per run: the whole command (model loading included) and
-the scan itself (what the command reports, after the model is loaded; with --dask it includes
-each worker loading its own), and the CPU time of the command and its workers. The scaling is the
-ratio of the best scan times; it only means something on a machine that is otherwise idle. So the
-benchmark also runs the local pool in-process and reads each worker's CPU time from /proc: on idle
-cores a scan lasts as long as its busiest worker, whatever else the machine is doing now.
+article); documents are checked with the trigram model only (`--model trigram`). Each round runs
+one worker, then two, alternately, so that drift in the machine's load hits both alike. Printed per
+run: the whole command (model loading included), the scan itself (what the command reports, after
+the model is loaded; with --dask it includes each worker loading its own), and the CPU time of the
+command and its workers. The scaling is the ratio of the best scan times; it only means something
+on a machine that is otherwise idle. So the benchmark also runs the local pool in-process and reads
+each worker's CPU time from /proc: on idle cores a scan lasts as long as its busiest worker,
+whatever else the machine is doing now.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def scan_once(folder: Path, workers: int, dask: bool) -> tuple[float, float, int
     with tempfile.TemporaryDirectory() as tmp:
         where = ["--workers", str(workers)] if dask else ["--jobs", str(workers)]
         cmd = [sys.executable, "-m", "unspin.cli", "scan", str(folder), "--out", f"{tmp}/out.jsonl",
-               "--progress", "never", *where]
+               "--progress", "never", "--model", "trigram", *where]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -61,10 +62,11 @@ def _children_cpu() -> dict[int, float]:
 
 def per_worker_cpu(folder: Path, workers: int) -> list[float]:
     """CPU seconds each local worker process spends on the scan: what the scan would take on idle cores."""
+    from unspin.checking import Checker
     from unspin.corpus_inputs import sources
     from unspin.scan import PoolRunner, ScanOptions, run
 
-    runner = PoolRunner(ScanOptions(), workers)
+    runner = PoolRunner(ScanOptions(Checker(None, model="trigram")), workers)
     try:
         before = _children_cpu()
         with tempfile.TemporaryDirectory() as tmp:

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from conftest import CLEAN, SPUN
+from unspin.checking import Checker
 from unspin.corpus_inputs import sources
 from unspin.report_html import Entry, density_chart, highlighted, render
 from unspin.scan import InlineRunner, ScanOptions, read_records, run
@@ -32,7 +33,7 @@ def scanned(tmp_path):
     (corpus / f"{HOSTILE[:20]}.txt".replace("/", "_")).write_text(HOSTILE + "\n" + SPUN, encoding="utf-8")
     (corpus / "binary.txt").write_bytes(b"\0\1\2")
     out = tmp_path / "results.jsonl"
-    run(sources([str(corpus)]), out, InlineRunner(ScanOptions()), progress=False)
+    run(sources([str(corpus)]), out, InlineRunner(ScanOptions(Checker(None, model="trigram"))), progress=False)
     return out
 
 
@@ -53,7 +54,7 @@ def test_page_is_escaped_ranked_and_self_contained(scanned):
     clean_rows = [k for k, row in enumerate(ranking.split("<tr>")) if 'class="v-clean"' in row]
     assert len(spun_rows) == 2 and len(clean_rows) == 1 and max(spun_rows) < min(clean_rows)
     assert "binary file" in page[page.index('id="errors"'):]
-    assert '<mark class="f"' in page and '<span class="orig">he</span>' in page
+    assert '<mark class="f"' in page and '<span class="orig">will</span>' in page
     assert "<kbd>j</kbd>" in page and "<kbd>n</kbd>" in page
 
 
@@ -74,12 +75,12 @@ def test_report_command_and_check_format_html(scanned, tmp_path):
     r = unspin("report", str(scanned), "-o", str(html_path))
     assert r.returncode == 0, r.stderr
     page = html_path.read_text(encoding="utf-8")
-    assert "spun.txt" in page and '<span class="orig">he</span>' in page
+    assert "spun.txt" in page and '<span class="orig">will</span>' in page
     spun = tmp_path / "a.txt"
     spun.write_text(SPUN + "\n", encoding="utf-8")
-    r = unspin("check", "--format", "html", str(spun), str(tmp_path / "missing.txt"))
+    r = unspin("check", "--model", "trigram", "--format", "html", str(spun), str(tmp_path / "missing.txt"))
     assert r.returncode == 2
-    assert r.stdout.startswith("<!DOCTYPE html>") and '<span class="orig">he</span>' in r.stdout
+    assert r.stdout.startswith("<!DOCTYPE html>") and '<span class="orig">will</span>' in r.stdout
     assert "no such file" in r.stdout
     (scanned.parent / "corpus" / "spun.txt").write_text("edited since", encoding="utf-8")
     r = unspin("report", str(scanned), "-o", str(html_path))

@@ -10,13 +10,17 @@ from pathlib import Path
 
 import pytest
 from conftest import CLEAN, SPUN
+from unspin.checking import Checker
 from unspin.corpus_inputs import PDF_POSITIONS, sources
 from unspin.scan import InlineRunner, ScanOptions, read_records, run, scan_source
 
 
+OPTIONS = ScanOptions(Checker(None, model="trigram"))  # the neural re-ranking has tests of its own
+
+
 def scan_cli(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "unspin.cli", "scan", *args], check=False, capture_output=True,
-                          text=True, **kw)
+    return subprocess.run([sys.executable, "-m", "unspin.cli", "scan", "--model", "trigram", *args], check=False,
+                          capture_output=True, text=True, **kw)
 
 
 def minimal_pdf(lines: list[str]) -> bytes:
@@ -96,7 +100,7 @@ def test_listing_is_recursive_sorted_and_names_problems(corpus, tmp_path):
 
 def test_scan_records_every_document_and_goes_on_after_bad_ones(corpus, tmp_path):
     out = tmp_path / "results.jsonl"
-    summary = run(sources([str(corpus)]), out, InlineRunner(ScanOptions()), progress=False)
+    summary = run(sources([str(corpus)]), out, InlineRunner(OPTIONS), progress=False)
     records = by_id(read_records(out))
     root = str(corpus)
     assert summary.scanned == summary.listed == len(records) == 11
@@ -125,13 +129,13 @@ def test_scan_records_every_document_and_goes_on_after_bad_ones(corpus, tmp_path
 
 def test_rerun_skips_finished_ids_and_repairs_a_torn_last_line(corpus, tmp_path):
     out = tmp_path / "results.jsonl"
-    run(sources([str(corpus / "a-spun.txt"), str(corpus / "records.jsonl")]), out, InlineRunner(ScanOptions()),
+    run(sources([str(corpus / "a-spun.txt"), str(corpus / "records.jsonl")]), out, InlineRunner(OPTIONS),
         progress=False)
     before = out.read_text(encoding="utf-8")
     with open(out, "a", encoding="utf-8") as fh:
         fh.write('{"id": "half-writ')  # killed mid-line
     summary = run(sources([str(corpus / "a-spun.txt"), str(corpus / "records.jsonl"), str(corpus / "sub")]),
-                  out, InlineRunner(ScanOptions()), progress=False)
+                  out, InlineRunner(OPTIONS), progress=False)
     assert summary.skipped == 6 and summary.scanned == 1
     after = out.read_text(encoding="utf-8")
     assert after.startswith(before) and "half-writ" not in after and len(read_records(out)) == 7
@@ -147,10 +151,11 @@ def test_a_file_that_is_not_scan_output_is_refused_untouched(tmp_path, corpus):
 
 def test_cli_exit_status_progress_and_summary(corpus, tmp_path):
     out = tmp_path / "r.jsonl"
-    r = scan_cli(str(corpus / "a-spun.txt"), str(corpus / "sub"), "--out", str(out), "--progress", "--jobs", "1")
+    r = scan_cli(str(corpus / "a-spun.txt"), str(corpus / "sub"), "--out", str(out), "--progress", "always", "--jobs",
+                 "1")
     assert r.returncode == 1, r.stderr
     assert "doc/s" in r.stderr and "scanned 2 of 2 documents" in r.stderr
-    r = scan_cli(str(corpus / "sub"), "--out", str(tmp_path / "clean.jsonl"), "--no-progress")
+    r = scan_cli(str(corpus / "sub"), "--out", str(tmp_path / "clean.jsonl"), "--progress", "never")
     assert r.returncode == 0 and "doc/s" not in r.stderr
     r = scan_cli(str(corpus / "binary.txt"), "--out", str(tmp_path / "bad.jsonl"))
     assert r.returncode == 2
@@ -159,14 +164,15 @@ def test_cli_exit_status_progress_and_summary(corpus, tmp_path):
 def write_corpus(path: Path, n: int) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(n):
-            text = SPUN if i % 50 == 0 else f"Report number {i} was filed on time."
+            text = SPUN if i % 100 == 0 else f"Item {i}."  # mostly texts with nothing to weigh: quick
             fh.write(json.dumps({"id": f"doc-{i:04d}", "text": text}) + "\n")
 
 
 def test_killed_halfway_then_rerun_gives_every_document_exactly_once(tmp_path):
     corpus, out = tmp_path / "c.jsonl", tmp_path / "out.jsonl"
     write_corpus(corpus, 1000)
-    args = [sys.executable, "-m", "unspin.cli", "scan", str(corpus), "--out", str(out), "--jobs", "2"]
+    args = [sys.executable, "-m", "unspin.cli", "scan", str(corpus), "--out", str(out), "--jobs", "2", "--model",
+            "trigram"]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 300
@@ -182,7 +188,7 @@ def test_killed_halfway_then_rerun_gives_every_document_exactly_once(tmp_path):
     done = out.read_bytes().count(b"\n")
     assert 400 <= done < 1000
     r = subprocess.run(args, check=False, capture_output=True, text=True)
-    assert r.returncode == 1, r.stderr
+    assert r.returncode in (0, 1), r.stderr
     ids = [rec["id"] for rec in read_records(out)]
     assert len(ids) == 1000 and set(ids) == {f"doc-{i:04d}" for i in range(1000)}
     assert f"scanned {1000 - done} of 1000 documents" in r.stderr and f"{done} already done" in r.stderr
@@ -194,13 +200,13 @@ def test_runs_are_deterministic_and_dask_local_cluster_gives_the_same_records(co
 
     paths = [str(corpus)]
     local = tmp_path / "local.jsonl"
-    run(sources(paths), local, InlineRunner(ScanOptions()), progress=False)
+    run(sources(paths), local, InlineRunner(OPTIONS), progress=False)
     pooled = tmp_path / "pool.jsonl"
     r = scan_cli(*paths, "--out", str(pooled), "--jobs", "2")
     assert r.returncode == 2, r.stderr
     assert pooled.read_bytes() == local.read_bytes()
     dask_out, remote_out = tmp_path / "dask.jsonl", tmp_path / "remote.jsonl"
-    runner = DaskRunner(ScanOptions(), workers=2)  # what --workers 2 starts
+    runner = DaskRunner(OPTIONS, workers=2)  # what --workers 2 starts
     try:
         run(sources(paths), dask_out, runner, progress=False)
         r = scan_cli(*paths, "--out", str(remote_out), "--scheduler", runner.client.scheduler.address)
@@ -232,7 +238,7 @@ class DyingRunner:
         if source.id == "b" and not self.restarts:
             fut.set_exception(BrokenProcessPool("a worker was killed"))
         else:
-            fut.set_result(scan_source(source, ScanOptions()))
+            fut.set_result(scan_source(source, OPTIONS))
         return fut
 
     def recover(self, error):
@@ -247,6 +253,6 @@ def test_a_dead_worker_costs_a_transient_record_that_a_rerun_retries(tmp_path):
     first = read_records(out)
     assert [r["id"] for r in first] == ["a", "b", "c"] and summary.errors == 1
     assert first[1]["transient"] and "worker" in first[1]["error"] and first[2]["verdict"] == "spun"
-    summary = run(sources([str(corpus)]), out, InlineRunner(ScanOptions()), progress=False)
+    summary = run(sources([str(corpus)]), out, InlineRunner(OPTIONS), progress=False)
     assert summary.skipped == 2 and summary.scanned == 1
     assert [(r["id"], r["verdict"]) for r in read_records(out)][3:] == [("b", "spun")]

@@ -22,6 +22,7 @@ from .engine import Engine
 from .fixes import restore
 from .markup import is_known_language
 from .reports import HUMAN_FORMATS, REPORTERS, finding_json, plural
+from .scan_cli import add_scan_parsers
 
 __all__ = ["finding_json", "main", "parser"]  # finding_json: the JSON shaping, for other front ends
 
@@ -90,8 +91,8 @@ def add_check_parser(sub: Any, common: argparse.ArgumentParser) -> None:
                            formatter_class=argparse.RawDescriptionHelpFormatter,
                            description="Report words an article spinner may have swapped, with likely originals.")
     check.add_argument("--format", choices=tuple(REPORTERS), default="text",
-                       help="text (path:line:column: message, and a summary on stderr) or json (the contract "
-                            "of docs/cli.md)")
+                       help="text (path:line:column: message, and a summary on stderr), json (the contract "
+                            "of docs/cli.md), html (a self-contained report page) or sarif (SARIF 2.1.0)")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories; '-' reads standard input")
     check.set_defaults(run=run_check)
 
@@ -117,6 +118,7 @@ def parser() -> argparse.ArgumentParser:
     common = _common_options()
     add_check_parser(sub, common)
     add_fix_parser(sub, common)
+    add_scan_parsers(sub, common)
     sub.add_parser("serve", help="run the language server (same as unspin-lsp)", add_help=False)
     return ap
 

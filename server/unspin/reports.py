@@ -74,7 +74,20 @@ class JsonReporter:
         self.out.flush()
 
 
-REPORTERS: dict[str, Callable[[TextIO], Reporter]] = {"text": TextReporter, "json": JsonReporter}
+def _html(out: TextIO) -> Reporter:
+    from .report_html import HtmlReporter  # imported when asked for: it imports the scan module, which imports this
+
+    return HtmlReporter(out)
+
+
+def _sarif(out: TextIO) -> Reporter:
+    from .sarif import SarifReporter
+
+    return SarifReporter(out)
+
+
+REPORTERS: dict[str, Callable[[TextIO], Reporter]] = {"text": TextReporter, "json": JsonReporter, "html": _html,
+                                                      "sarif": _sarif}
 # Formats for people, which get a summary line on stderr; the others are read by programs.
 HUMAN_FORMATS = {"text"}
 

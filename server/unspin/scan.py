@@ -15,14 +15,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from .allowlist import Allowlist, AllowlistError
 from .checking import Checker
 from .corpus_inputs import Source, load
-from .documents import DEFAULT_MAX_BYTES, InputError
+from .documents import InputError
 from .engine import Engine
 from .findings import Finding
 from .loaded_once import loaded_once
@@ -37,11 +37,15 @@ VERDICT_RANK = {"spun": 0, "clean": 1, "error": 2}  # how a report orders docume
 
 @dataclass(frozen=True)
 class ScanOptions:
-    threshold: float | None = None
-    max_bytes: int = DEFAULT_MAX_BYTES
+    """How each document is checked (``check``'s options, as a ``Checker`` without its engine: each worker
+    process brings its own) and how much of it a record holds."""
+
+    checking: Checker = field(default_factory=lambda: Checker(None))  # type: ignore[arg-type]
     top: int = TOP_FINDINGS  # findings given in full per record (every finding's span is kept)
-    language: str | None = None  # markup of every document; None: from each file's name, as ``check`` does
-    use_allowlist: bool = True  # the nearest .unspin.json above each file, as ``check`` does
+
+    @property
+    def max_bytes(self) -> int:
+        return self.checking.max_bytes
 
 
 @dataclass
@@ -64,37 +68,22 @@ class ScanSummary:
 # -- one document -----------------------------------------------------------------------------------
 
 worker_engine = loaded_once(Engine)  # one per process: a pool worker or a Dask worker
-_worker_checker = loaded_once(lambda: Checker(worker_engine()))  # allowlists looked up once per directory
-
-
-def analyze_with_score(engine: Engine, text: str, threshold: float | None) -> tuple[list[Finding], float]:
-    """Findings and the document's spin probability, from one fit of the document's channel.
-
-    ``Engine.channel`` would fit the channel a second time, which doubles the cost of a short document;
-    analysing under a document name keeps the fit, read here and then forgotten.
-    """
-    key = f"unspin-scan:{id(text)}"
-    findings = engine.analyze(text, threshold, document=key)
-    fitted = getattr(engine, "_fitted", {}).get(key)
-    engine.forget(key)
-    score = fitted.channel.doc_probability if fitted is not None else engine.channel(text).doc_probability
-    return findings, score
 
 
 def scan_source(source: Source, options: ScanOptions) -> dict:
-    """The record of one document; every failure becomes an error record, never an exception."""
-    markup = options.language or source.markup
+    """The record of one document, checked exactly as ``check`` would; every failure becomes an error record."""
+    check = replace(options.checking, engine=worker_engine())
+    markup = check.language or source.markup
     warning = ""
     try:
         doc = load(source, options.max_bytes)
+        try:
+            allowed = check.allowlist_for(source.path)
+        except AllowlistError as e:
+            allowed, warning = Allowlist(), f"{e}; no words allowed"
+        findings = check.findings(doc.text, markup, allowed)
         prose = prose_view(doc.text, markup)
-        findings, score = analyze_with_score(worker_engine(), prose, options.threshold)
-        if options.use_allowlist:
-            try:
-                allowed = _worker_checker().allowlist_for(source.path)
-            except AllowlistError as e:
-                allowed, warning = Allowlist(), f"{e}; no words allowed"
-            findings = allowed.filter(findings)
+        score = check.engine.channel(prose).doc_probability
     except InputError as e:
         return error_record(source, str(e))
     except Exception as e:  # noqa: BLE001 - an engine bug on one document must not end a long run
@@ -225,9 +214,11 @@ class InlineRunner:
         pass
 
 
-def _warm() -> None:
-    """Load the model now: before forking, so that every worker shares its pages."""
+def _warm(options: ScanOptions | None = None) -> None:
+    """Load the models now: before forking, so that every worker shares their pages."""
     _ = worker_engine().model
+    if options is not None:
+        replace(options.checking, engine=worker_engine()).load_models()
 
 
 class PoolRunner:
@@ -235,7 +226,7 @@ class PoolRunner:
 
     def __init__(self, options: ScanOptions, jobs: int) -> None:
         self.options, self.jobs, self.slots = options, jobs, 4 * jobs
-        _warm()
+        _warm(options)
         self._pool = self._start()
 
     def _start(self):

@@ -5,11 +5,13 @@ import argparse
 import hashlib
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .corpus_inputs import DocumentText, Source, kind_and_markup, load, sources
 from .documents import DEFAULT_MAX_BYTES, InputError, write_atomic
+from .engine import Engine
 from .report_html import Entry, render
 from .scan import (
     ScanOptions,
@@ -91,9 +93,11 @@ exit status:
 _PROGRESS = {"auto": None, "always": True, "never": False}
 
 
-def run_scan(args: argparse.Namespace, engine: object = None) -> int:
-    """``engine`` is unused: each worker process keeps its own (see ``scan.worker_engine``)."""
-    options = ScanOptions(args.threshold, args.max_bytes, args.top, args.language, args.use_allowlist)
+def run_scan(args: argparse.Namespace, engine: Engine) -> int:
+    """Documents are checked as ``check`` checks files, but each worker process uses its own engine."""
+    from .cli import checker  # the cli module imports this one
+
+    options = ScanOptions(replace(checker(args, engine), engine=None), args.top)
     try:
         if args.workers or args.scheduler:
             from .scan_cluster import DaskRunner
@@ -151,7 +155,7 @@ def _jsonl_text(path: str, line: int) -> str:
     raise InputError(f"{path}:{line}: the record is gone")
 
 
-def run_report(args: argparse.Namespace, engine: object = None) -> int:
+def run_report(args: argparse.Namespace, engine: Engine | None = None) -> int:
     try:
         records = read_records(args.results)
     except InputError as e:
