@@ -230,7 +230,8 @@ def test_cut_right_context_scores_every_alternative_over_the_same_words(tiny):
 def test_texts_read_in_several_groups_score_as_in_one(tiny, monkeypatch):
     from unspin.neural import scorer as scorer_module
     s = load_scorer(tiny)
-    reqs = [Request(f"the cat sat on mat {i}", 4, 7, ("cat", "dog")) for i in range(5)]
+    reqs = [Request(f"the cat sat on mat {'and ' * i}{i}", 4, 7, ("cat", "dog", "big dog")) for i in range(5)]
     together = s.score_many(reqs)
-    monkeypatch.setattr(scorer_module, "_BASE_TOKENS", 8)
+    monkeypatch.setattr(scorer_module, "_BASE_POSITIONS", 8)
+    monkeypatch.setattr(scorer_module, "_ROW_POSITIONS", 8)
     np.testing.assert_allclose(s.score_many(reqs), together, atol=1e-3)

@@ -17,8 +17,11 @@ from tokenizers import Tokenizer
 from .transformer import KVCache, Transformer
 
 LN10 = float(np.log(10))
-_TOKENS_PER_CALL = 4096  # rows are batched up to this many tokens per forward call
-_BASE_TOKENS = 1024  # texts are read in groups of about this many tokens, whose caches are kept together
+# Batches are bounded by positions held, padding included: a base group's rows times its longest
+# row (its cache: 96 KB a position), and a continuation batch's rows times the positions each
+# attends to (the cached ones are gathered per row, one layer at a time).
+_BASE_POSITIONS = 2048
+_ROW_POSITIONS = 16384
 
 
 def _common(a: list[int], b: list[int]) -> int:
@@ -32,15 +35,13 @@ def _common(a: list[int], b: list[int]) -> int:
 
 
 def _groups(lengths: list[int]) -> list[list[int]]:
-    """Consecutive indices of ``lengths`` in groups whose sum stays within ``_BASE_TOKENS``."""
+    """Indices of ``lengths``, shortest first, in groups whose padded size (rows times the longest)
+    stays within ``_BASE_POSITIONS``."""
     groups: list[list[int]] = [[]]
-    total = 0
-    for i, n in enumerate(lengths):
-        if groups[-1] and total + n > _BASE_TOKENS:
+    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        if groups[-1] and (len(groups[-1]) + 1) * lengths[i] > _BASE_POSITIONS:
             groups.append([])
-            total = 0
         groups[-1].append(i)
-        total += n
     return groups
 
 
@@ -199,7 +200,7 @@ class Scorer:
         chunk: list[int] = []
         for i in longer:
             chunk.append(i)
-            if len(chunk) * (len(rows[i].suffix) - 1) >= _TOKENS_PER_CALL:
+            if len(chunk) * (cache.valid.shape[1] + len(rows[i].suffix)) >= _ROW_POSITIONS:
                 self._suffix_pass([rows[j] for j in chunk], chunk, cache, out, interrupt)
                 chunk = []
         if chunk:
