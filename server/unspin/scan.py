@@ -214,11 +214,18 @@ class InlineRunner:
         pass
 
 
+_WARM_UP = "Officials said helium volition not beryllium able to attend."  # touches every table the engine loads
+
+
 def _warm(options: ScanOptions | None = None) -> None:
-    """Load the models now: before forking, so that every worker shares their pages."""
-    _ = worker_engine().model
+    """Load everything a check loads lazily (model, thesaurus, inflections) now: before forking, so that
+    every worker shares those pages instead of loading them again."""
+    engine = worker_engine()
+    _ = engine.model
     if options is not None:
-        replace(options.checking, engine=worker_engine()).load_models()
+        check = replace(options.checking, engine=engine, use_allowlist=False)
+        check.load_models()
+        check.findings(_WARM_UP, "plaintext", Allowlist())
 
 
 class PoolRunner:
