@@ -87,3 +87,12 @@ def test_distant_originals_are_two_steps_away_and_not_among_the_candidates(engin
     assert not distant.keys() & set(_cands(engine, "subordinate"))
     assert distant["member"].log_q < min(c.log_q for c in gen.candidates("subordinate"))
     assert "demands" in {c.word for c in gen.distant("requests")} | set(_cands(engine, "requests"))
+
+
+def test_moby_originals_follow_the_thesaurus_ones_without_crowding_them_out(engine):
+    """'sleet' for 'storm' is a Moby link WordNet lacks; the close synonyms keep their places."""
+    cands = engine._candidates().candidates("sleet")
+    assert "storm" in [c.word for c in cands if c.relation == "moby"]
+    wordnet = [c for c in cands if c.relation != "moby"]
+    assert cands[: len(wordnet)] == tuple(wordnet)
+    assert "forest" in [c.word for c in engine._candidates().candidates("woodland")][:3]

@@ -136,3 +136,16 @@ def test_a_slot_made_after_a_fitted_one_was_freed_is_not_read_as_that_one():
     for _ in range(2000):
         got = channel.posteriors([(slot("plain", "other"), [-2.0])])[0][0]
         assert got == expected
+
+
+def test_the_document_says_whether_its_spinner_draws_on_moby():
+    """The words a spinner replaced are explained by the thesaurus it drew on; a word only Moby reaches
+    does not count against a spinner that never used Moby."""
+    from unspin.channel import MOBY_SHARES, eligibility, moby_share
+
+    weights = np.ones(40)
+    thesaurus_spun = np.array([50.0] * 10 + [0.5] * 30), np.array([0.5] * 10 + [0.5] * 30)
+    moby_spun = np.array([0.5] * 10 + [0.5] * 30), np.array([50.0] * 10 + [0.5] * 30)
+    assert moby_share(*thesaurus_spun, weights) == MOBY_SHARES[0]
+    assert moby_share(*moby_spun, weights) >= 0.6
+    assert list(eligibility(np.array([0.0, 2.0]), 0.02)) == [0.02, 1.0]

@@ -14,9 +14,15 @@ def test_a_phrase_leads_back_to_a_function_word():
     assert links["to"].log_q < 0  # a uniform pick from an entry of several items
 
 
-def test_smallest_entries_come_first():
-    sizes = [link.size for link in shared_moby().links("woodland")]
-    assert sizes == sorted(sizes)
+def test_likeliest_originals_come_first_and_a_row_can_be_read_in_part():
+    """A uniform pick from a small entry of a common headword is likelier than from a vast entry."""
+    from unspin.lexicon import shared_lexicon
+
+    unigram = shared_lexicon().log10_unigram
+    links = [link for link in shared_moby().links("woodland") if " " not in link.original]
+    joint = [link.log_q + unigram(link.original.lower()) for link in links]
+    assert joint == sorted(joint, reverse=True)
+    assert shared_moby().links("woodland", 5) == shared_moby().links("woodland")[:5]
 
 
 def test_unknown_word_has_no_originals():

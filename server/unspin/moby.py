@@ -37,12 +37,14 @@ class Moby:
         self._reverse = SortedTable.packaged("moby.tsv.gz")
         self._parsed: OrderedDict[str, tuple[MobyLink, ...]] = OrderedDict()
 
-    def links(self, observed: str) -> tuple[MobyLink, ...]:
-        """Headwords whose entry lists ``observed`` (any case), smallest entry first."""
-        key = observed.lower()
+    def links(self, observed: str, most: int | None = None) -> tuple[MobyLink, ...]:
+        """Headwords whose entry lists ``observed`` (any case), likeliest first: by the probability of a
+        uniform pick from their entry times their own frequency (single words before phrases).
+        ``most``: only that many, which spares parsing the rest of a long row."""
+        key = observed.lower() if most is None else f"{observed.lower()}\0{most}"
         got = self._parsed.get(key)
         if got is None:
-            got = tuple(_link(cell) for row in self._reverse.rows(key) for cell in row)
+            got = tuple(_link(cell) for row in self._reverse.rows(observed.lower(), most) for cell in row)
             self._parsed[key] = got
             if len(self._parsed) > _ROWS_KEPT:
                 self._parsed.popitem(last=False)
