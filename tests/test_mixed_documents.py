@@ -17,9 +17,6 @@ SPUN_PARAGRAPH = (
 SPUN_WORDS = {"volition", "connected", "caller", "adjacent", "helium", "tin", "beryllium", "unrecorded",
               "successful", "oregon", "person", "dilatory", "summation"}
 
-pytestmark = pytest.mark.xfail(strict=False, reason="local spin evidence pending (issue 12)")
-
-
 @pytest.fixture(scope="module")
 def long_clean_paragraphs() -> list[str]:
     if not CLEAN_DIR.exists():
@@ -60,7 +57,10 @@ def test_a_spun_paragraph_inside_a_long_clean_document_is_found(analysed, where)
     assert len(inside & SPUN_WORDS) >= 0.7 * len(SPUN_WORDS), sorted(inside)
 
 
-@pytest.mark.parametrize("where", [0.0, 0.5, 1.0])
+# At 0.5 the paragraph after the spun one opens with a sentence of rare compass words ("eastward",
+# "northwestward") whose own evidence leans spun, and the section takes it in.
+@pytest.mark.parametrize("where", [0.0, pytest.param(0.5, marks=pytest.mark.xfail(
+    strict=True, reason="a neighbouring sentence whose own evidence leans spun joins the section")), 1.0])
 def test_the_clean_paragraphs_around_it_stay_quiet(analysed, where):
     findings, start, end = analysed(where)
     outside = [f.text for f in findings if f.end <= start or f.start >= end]
