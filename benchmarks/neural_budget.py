@@ -36,20 +36,24 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "eval" / "dev")
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--extra", default="--no-phrases",
+                    help="further options for every run (default: without the tortured-phrase pass, to see "
+                         "this phase alone)")
     args = ap.parse_args()
+    extra = args.extra.split()
     spun = sorted(str(p) for p in args.dev.glob("*.spun.txt"))
     clean = sorted(str(p) for p in (args.dev / "clean").glob("*.txt"))
     for name, files in (("dev article", spun), ("clean folder", clean)):
         for r in range(args.rounds):
             for model in ("trigram", "neural"):
                 wall, rss, out = run([str(UNSPIN), "check", "--format", "json", "--progress", "never",
-                                      "--model", model, *files])
+                                      "--model", model, *extra, *files])
                 found = sum(len(f["findings"]) for f in json.loads(out)["files"])
                 print(f"{name:12s} round {r + 1} {model:7s}: {wall:6.2f} s, peak {rss:5.0f} MB, {found} findings")
     score = args.dev.parent / "score.py"
     for model in ("trigram", "neural"):
-        out = subprocess.run([sys.executable, str(score), "--json", "--cmd",
-                              f"{UNSPIN} check --format json --progress never --model {model}", str(args.dev)],
+        cmd = f"{UNSPIN} check --format json --progress never --model {model} {args.extra}"
+        out = subprocess.run([sys.executable, str(score), "--json", "--cmd", cmd, str(args.dev)],
                              capture_output=True, text=True, check=True).stdout
         print(f"score.py --model {model}: {out.strip()}")
 
