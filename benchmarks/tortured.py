@@ -5,7 +5,7 @@ real tortured phrase, and clean sentences from the same abstracts.  Scores as
 ``score_tortured.py`` does, in process, so that the phrase pass can be measured alone or after the
 engine's word findings::
 
-    python benchmarks/tortured.py [DIR] [--phrases-only] [--limit N] [--misses]
+    python benchmarks/tortured.py [DIR] [--phrases-only] [--limit N] [--skip N] [--misses]
 """
 from __future__ import annotations
 
@@ -45,6 +45,8 @@ def main() -> int:
     ap.add_argument("dir", nargs="?", default=str(DEFAULT))
     ap.add_argument("--phrases-only", action="store_true", help="the phrase pass alone, without word findings")
     ap.add_argument("--limit", type=int, default=0, help="first N sentences of each file (quick runs)")
+    ap.add_argument("--skip", type=int, default=0,
+                    help="leave out the first N sentences of each file (those the settings were tuned on)")
     ap.add_argument("--misses", action="store_true", help="list what was missed or wrongly restored")
     a = ap.parse_args()
     d = Path(a.dir)
@@ -68,6 +70,9 @@ def main() -> int:
                 .read_text(encoding="utf-8").splitlines()]
         if a.limit:
             lines, rows = lines[:a.limit], [r for r in rows if int(r[0]) < a.limit]
+        if a.skip:
+            lines = [""] * a.skip + lines[a.skip:]  # blank lines keep the line numbers
+            rows = [r for r in rows if int(r[0]) >= a.skip]
         text = "\n".join(lines)  # the whole file is one document, as the scorer passes it
         starts = [0]
         for line in lines:
@@ -94,6 +99,8 @@ def main() -> int:
         text = f.read_text(encoding="utf-8")
         if a.limit:
             text = "\n".join(text.split("\n")[:a.limit])
+        if a.skip:
+            text = "\n".join(text.split("\n")[a.skip:])
         words += len(re.findall(r"\w+", text))
         found = analyse(text)
         alarms += len(found)

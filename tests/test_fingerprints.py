@@ -1,3 +1,7 @@
+import json
+import subprocess
+import sys
+
 
 import pytest
 from unspin.fingerprints import FingerprintError, load_fingerprints, parse_fingerprints
@@ -63,3 +67,27 @@ def test_bad_files_say_what_is_wrong(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(FingerprintError, match="cannot read"):
         load_fingerprints(binary)
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "unspin.cli", *args], capture_output=True, text=True)
+
+
+def test_check_fingerprints_option_reports_listed_phrases_with_their_kind(tmp_path):
+    listed = tmp_path / "pps.csv"
+    listed.write_text(PPS_CSV, encoding="utf-8")
+    paper = tmp_path / "paper.txt"
+    paper.write_text("We compare an irregular\nwoodland with a bolster vector machine.\n", encoding="utf-8")
+    r = _cli("check", "--format", "json", "--fingerprints", str(listed), str(paper))
+    assert r.returncode == 1, r.stderr
+    found = json.loads(r.stdout)["files"][0]["findings"]
+    assert [(f["text"], f["suggestions"][0], f["kind"]) for f in found] == [
+        ("irregular\nwoodland", "random forest", "fingerprint"),
+        ("bolster vector machine", "support vector machine", "fingerprint")]
+
+
+def test_check_with_an_unreadable_fingerprint_list_says_so(tmp_path):
+    paper = tmp_path / "paper.txt"
+    paper.write_text("Fine text.\n", encoding="utf-8")
+    r = _cli("check", "--fingerprints", str(tmp_path / "nope.csv"), str(paper))
+    assert r.returncode == 2 and "nope.csv" in r.stderr

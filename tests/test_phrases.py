@@ -48,7 +48,7 @@ def test_one_phrase_in_a_clean_abstract_is_reported_on_its_own(trigram_only):
 
 
 def test_neural_scorer_confirms_and_ranks():
-    scorer = FakeScorer("Artificial intelligence", 4.0)
+    scorer = FakeScorer("Artificial intelligence", 6.0)
     found = PhraseFinder(neural=scorer).find(TORTURED)
     assert scorer.calls == 1  # every suspect of the text in one batch
     assert [(f.text, f.best) for f in found] == [("Counterfeit consciousness", "Artificial intelligence")]
@@ -65,6 +65,14 @@ def test_phrase_replaces_the_word_findings_it_agrees_with():
     phrase = Finding(0, 25, "Counterfeit consciousness", 0.99, (Suggestion("Artificial intelligence", 1.0, ""),),
                      "", "phrase")
     assert merge_phrases([word, other], [phrase]) == [phrase, other]
+
+
+def test_a_phrase_that_adds_nothing_to_the_word_findings_is_dropped():
+    """"helium volition" -> "he will" where both words are flagged already: the words stay as they are."""
+    he = Finding(0, 6, "helium", 0.9, (Suggestion("he", 0.9, ""),), "")
+    will = Finding(7, 15, "volition", 0.9, (Suggestion("will", 0.9, ""),), "")
+    phrase = Finding(0, 15, "helium volition", 0.99, (Suggestion("he will", 1.0, ""),), "", "phrase")
+    assert merge_phrases([he, will], [phrase]) == [he, will]
 
 
 def test_word_findings_stand_where_a_phrase_disagrees():

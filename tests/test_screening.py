@@ -29,3 +29,21 @@ def test_verdict_flags_at_the_screeners_threshold():
 def test_empty_text():
     s = screen("", [])
     assert (s.phrases, s.words, s.per_1k_words, s.verdict) == (0, 0, 0.0, "pass")
+
+
+def test_check_json_carries_the_screening_summary(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    listed = tmp_path / "list.tsv"
+    listed.write_text("bosom peril\tbreast cancer\nirregular woodland\trandom forest\n", encoding="utf-8")
+    paper = tmp_path / "paper.txt"
+    paper.write_text("Bosom peril is common. An irregular woodland predicts bosom peril.\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "unspin.cli", "check", "--format", "json",
+                        "--fingerprints", str(listed), str(paper)], capture_output=True, text=True)
+    entry = json.loads(r.stdout)["files"][0]
+    assert len(entry["findings"]) == 3
+    s = entry["screening"]
+    assert (s["phrases"], s["occurrences"], s["verdict"], s["threshold"]) == (2, 3, "pass", 5)
+    assert s["most_frequent"][0] == {"phrase": "bosom peril", "expected": "breast cancer", "count": 2}

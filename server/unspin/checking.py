@@ -11,9 +11,11 @@ from . import allowlist
 from .documents import DEFAULT_MAX_BYTES, Document, InputError, read_document
 from .engine import Engine
 from .findings import Finding
+from .fingerprints import FingerprintList
 from .markup import language_for_path, prose_view
 from .neural import shared_scorer
-from .refine import refine
+from .phrases import find_phrases, merge_phrases
+from .refine import refine_words
 
 
 @dataclass
@@ -37,6 +39,8 @@ class Checker:
     max_bytes: int = DEFAULT_MAX_BYTES
     use_allowlist: bool = True
     model: str = "neural"  # "trigram": skip the neural re-ranking of suggestions (``refine``)
+    phrases: bool = False  # the tortured-phrase pass (``phrases``) after the engine: slow, so asked for
+    fingerprints: FingerprintList | None = None  # the user's list of known tortured phrases
     _allowlists: dict[Path, Path | None] = field(default_factory=dict, repr=False)
 
     def language_of(self, path: str) -> str:
@@ -58,7 +62,11 @@ class Checker:
         prose = prose_view(text, language)
         found = self.engine.analyze(prose, self.threshold, cancelled=tick)
         if self.model == "neural":
-            found = refine(prose, found, cancelled=tick)
+            found = refine_words(prose, found, cancelled=tick)
+        if self.phrases:
+            found = find_phrases(prose, found, tick)
+        if self.fingerprints is not None:
+            found = merge_phrases(found, self.fingerprints.find(prose), overrule=True)
         return allowed.filter(found)
 
     def load_models(self) -> None:

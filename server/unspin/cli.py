@@ -19,6 +19,7 @@ from . import __version__
 from .checking import Checker, FileResult
 from .documents import DEFAULT_MAX_BYTES, InputError, expand_paths, write_atomic
 from .engine import Engine
+from .fingerprints import FingerprintError, load_fingerprints
 from .fixes import restore
 from .markup import is_known_language
 from .reports import HUMAN_FORMATS, REPORTERS, finding_json, plural
@@ -79,6 +80,12 @@ def _common_options() -> argparse.ArgumentParser:
                         help="ignore .unspin.json files")
     common.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                         help="progress bar on stderr (auto: on a terminal, for several files or a big one)")
+    common.add_argument("--fingerprints", default=None, metavar="FILE",
+                        help="also report the tortured phrases listed in FILE (the Problematic Paper Screener's "
+                             "CSV export, or tortured phrase<TAB>expected term lines)")
+    common.add_argument("--phrases", action="store_true",
+                        help="also look for tortured phrases (\"irregular woodland\" for random forest) with the "
+                             "thesauri and language models; slower, about a second a sentence")
     common.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=argparse.SUPPRESS)
     common.add_argument("--model", choices=("neural", "trigram"), default="neural",
                         help="neural (default): suggestions re-ranked by SmolLM2 reading the whole sentence; "
@@ -125,7 +132,8 @@ def parser() -> argparse.ArgumentParser:
 
 def checker(args: argparse.Namespace, engine: Engine) -> Checker:
     return Checker(engine, threshold=args.threshold, language=args.language, max_bytes=args.max_bytes,
-                   use_allowlist=args.use_allowlist, model=args.model)
+                   use_allowlist=args.use_allowlist, model=args.model, phrases=args.phrases,
+                   fingerprints=load_fingerprints(args.fingerprints) if args.fingerprints else None)
 
 
 # -- progress -----------------------------------------------------------------------------------
@@ -336,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.run(args, Engine()))
+    except FingerprintError as e:
+        print(f"unspin: {e}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

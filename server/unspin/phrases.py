@@ -50,7 +50,8 @@ class PhraseSettings:
     # With it, the trigram score only picks what the neural scorer reads:
     neural_spans: int = 2  # suspect runs per sentence
     neural_alternatives: int = 4  # restorations per run
-    neural_margin: float = 2.0  # log10 sentence gain, less change costs, the neural scorer must find
+    neural_screen: float = 3.0  # trigram score from which a run is read by the neural scorer
+    neural_margin: float = 4.0  # log10 sentence gain, less change costs, the neural scorer must find
     right_tokens: int = 4  # tokens after the run the neural scorer reads
     neural_budget: int = 600  # runs per text the neural scorer reads; the rest keep to the trigram bar
     max_frequency: float = 6.0  # zipf: words commoner than this ("the", "of") are kept, never replaced
@@ -151,7 +152,8 @@ class PhraseFinder:
         s = self.settings
         read: list[_Span] = []
         if self._neural is not None:
-            read = sorted(spans, key=lambda sp: -sp.best.score)[:s.neural_budget]
+            read = sorted((sp for sp in spans if sp.best.score >= s.neural_screen),
+                          key=lambda sp: -sp.best.score)[:s.neural_budget]
             chosen = set(map(id, read))
             spans = [sp for sp in spans if id(sp) not in chosen]
             read = self._confirm(text, read, cancelled)
@@ -347,11 +349,12 @@ def _load_finder() -> PhraseFinder:
 shared_finder = loaded_once(_load_finder)
 
 
-def merge_phrases(findings: list[Finding], phrases: list[Finding]) -> list[Finding]:
-    """``findings`` with ``phrases`` merged in, ordered by offset.
+def merge_phrases(findings: list[Finding], phrases: list[Finding], overrule: bool = False) -> list[Finding]:
+    """``findings`` with ``phrases`` merged in, ordered by offset (``overrule``: every phrase replaces
+    what it overlaps, as a user's fingerprint list does).
 
     A phrase replaces the findings it overlaps where it agrees with them (each covered finding's
-    best suggestion is what the phrase restores there: the phrase only adds its other words);
+    best suggestion is what the phrase restores there) and restores some word none of them covers;
     where it disagrees, the findings stand and the phrase is dropped, since a word finding rests
     on the whole document's evidence and a phrase on its sentence alone.
     """
@@ -360,11 +363,23 @@ def merge_phrases(findings: list[Finding], phrases: list[Finding]) -> list[Findi
     kept, added = list(findings), []
     for p in phrases:
         covered = [f for f in kept if f.start < p.end and p.start < f.end]
-        if covered and not all(_agrees(p, f) for f in covered):
-            continue
+        if covered and not overrule:
+            if not all(_agrees(p, f) for f in covered):
+                continue
+            if _changed(p) <= {f.start for f in covered}:
+                continue  # the word findings already say all the phrase says
         kept = [f for f in kept if not (f.start < p.end and p.start < f.end)]
         added.append(p)
     return sorted(kept + added, key=lambda f: (f.start, f.end))
+
+
+def _changed(phrase: Finding) -> set[int]:
+    """Offsets of the words ``phrase``'s best suggestion replaces."""
+    written = [(m.start(), m.group()) for m in _WORD.finditer(phrase.text)]
+    restored = _WORD.findall(phrase.best or "")
+    if len(written) != len(restored):
+        return {phrase.start + offset for offset, _ in written}
+    return {phrase.start + offset for (offset, w), r in zip(written, restored) if w.lower() != r.lower()}
 
 
 def _agrees(phrase: Finding, f: Finding) -> bool:
