@@ -97,7 +97,7 @@ def run_scan(args: argparse.Namespace, engine: Engine) -> int:
     """Documents are checked as ``check`` checks files, but each worker process uses its own engine."""
     from .cli import checker  # the cli module imports this one
 
-    options = ScanOptions(replace(checker(args, engine), engine=None), args.top)
+    options = ScanOptions(replace(checker(args, engine), engine=None), args.top)  # type: ignore[arg-type]
     try:
         if args.workers or args.scheduler:
             from .scan_cluster import DaskRunner
