@@ -36,9 +36,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "eval" / "dev")
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--extra", default="--no-phrases",
-                    help="further options for every run (default: without the tortured-phrase pass, to see "
-                         "this phase alone)")
+    ap.add_argument("--extra", default="", help="further options for every run")
     args = ap.parse_args()
     extra = args.extra.split()
     spun = sorted(str(p) for p in args.dev.glob("*.spun.txt"))

@@ -1,4 +1,5 @@
-"""Phase 2: the neural re-ranking of findings (a stand-in scorer; the real model where installed)."""
+"""Phase 2's word re-ranking (``refine_words``; ``refine`` adds the phrase pass, tested with it) with a
+stand-in scorer, and with the real model where installed."""
 from __future__ import annotations
 
 import pytest
@@ -7,7 +8,7 @@ from unspin import refine as refine_module
 from unspin.engine import Cancelled
 from unspin.findings import Finding, Suggestion
 from unspin.neural import Request
-from unspin.refine import Weights, refine
+from unspin.refine import Weights, refine_words
 
 
 class FakeScorer:
@@ -38,7 +39,7 @@ TEXT = "They can not hold to a new date. The talks went on."
 
 def test_the_neural_model_reorders_close_suggestions_and_keeps_the_confidence():
     f = finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4), ("wait", 0.001)])
-    out = refine(TEXT, [f], scorer=FakeScorer({"have": -12.0, "agree": -10.0}))[0]
+    out = refine_words(TEXT, [f], scorer=FakeScorer({"have": -12.0, "agree": -10.0}))[0]
     assert [s.text for s in out.suggestions] == ["agree", "have", "wait"]
     assert sum(s.probability for s in out.suggestions) == pytest.approx(sum(s.probability for s in f.suggestions))
     assert out.suggestions[0].relation == "'hold' is a synonym of 'agree'"
@@ -49,7 +50,7 @@ def test_the_neural_model_reorders_close_suggestions_and_keeps_the_confidence():
 def test_a_far_weaker_suggestion_is_not_weighed():
     f = finding(TEXT, "hold", [("have", 0.9), ("wait", 0.001)])
     fake = FakeScorer({"wait": 0.0})
-    assert refine(TEXT, [f], scorer=fake) == [f]
+    assert refine_words(TEXT, [f], scorer=fake) == [f]
     assert fake.requests == []
 
 
@@ -58,7 +59,7 @@ def test_each_finding_is_read_with_the_others_restored():
     f2 = finding(TEXT, "new", [("fresh", 0.5), ("novel", 0.4)])
     f3 = finding(TEXT, "talks", [("chats", 0.5), ("meetings", 0.4)])
     fake = FakeScorer({})
-    refine(TEXT, [f1, f2, f3], scorer=fake, weights=Weights(observed=True))
+    refine_words(TEXT, [f1, f2, f3], scorer=fake, weights=Weights(observed=True))
     texts = {r.text[r.start:r.end]: r for r in fake.requests}
     assert texts["fresh"].text == "They can not have to a fresh date."
     assert texts["fresh"].alternatives == ("fresh", "novel", "new")  # the observed word last
@@ -69,32 +70,32 @@ def test_an_edit_rescores_only_the_changed_sentence():
     f1 = finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4)])
     f2 = finding(TEXT, "talks", [("chats", 0.5), ("meetings", 0.4)])
     fake = FakeScorer({})
-    refine(TEXT, [f1, f2], scorer=fake)
+    refine_words(TEXT, [f1, f2], scorer=fake)
     edited = TEXT.replace("went on", "went on and on")
     f2b = finding(edited, "talks", [("chats", 0.5), ("meetings", 0.4)])
     fake.requests.clear()
-    refine(edited, [f1, f2b], scorer=fake)
+    refine_words(edited, [f1, f2b], scorer=fake)
     assert [r.text for r in fake.requests] == ["The chats went on and on."]
 
 
 def test_no_findings_cost_nothing(monkeypatch):
     monkeypatch.setattr(refine_module, "shared_scorer", lambda: pytest.fail("the model was loaded"))
-    assert refine("Clean prose stays clean.", []) == []
+    assert refine_words("Clean prose stays clean.", []) == []
 
 
 def test_without_the_model_findings_come_back_unchanged(monkeypatch):
     monkeypatch.setattr(refine_module, "shared_scorer", lambda: None)
     f = finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4)])
-    assert refine(TEXT, [f]) == [f]
+    assert refine_words(TEXT, [f]) == [f]
 
 
 def test_a_cancelled_refinement_raises():
     f = finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4)])
     with pytest.raises(Cancelled):
-        refine(TEXT, [f], cancelled=lambda: True, scorer=FakeScorer({}))
+        refine_words(TEXT, [f], cancelled=lambda: True, scorer=FakeScorer({}))
     calls = iter([False, False, True])
     with pytest.raises(Cancelled):  # during the model's passes
-        refine(TEXT, [f], cancelled=lambda: next(calls), scorer=FakeScorer({}))
+        refine_words(TEXT, [f], cancelled=lambda: next(calls), scorer=FakeScorer({}))
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +110,7 @@ def scorer():
 def test_smollm2_prefers_the_original_over_the_commoner_word(scorer):
     text = "The two sides could not hold to a new date for the talks."
     f = finding(text, "hold", [("have", 0.6), ("agree", 0.3)])
-    out = refine(text, [f], scorer=scorer)[0]
+    out = refine_words(text, [f], scorer=scorer)[0]
     assert out.best == "agree"
     assert "SmolLM2: 'agree'" in out.evidence
 
@@ -132,16 +133,17 @@ def test_every_occurrence_of_a_word_adds_its_evidence():
             self.requests.extend(requests)
             return [[-10.0, -10.5] if "was clear" in r.text else [-12.0, -10.0] for r in requests]
 
-    out = refine(text, fs, scorer=Split({}), weights=Weights(pool=True))
+    out = refine_words(text, fs, scorer=Split({}), weights=Weights(pool=True))
     assert [f.best for f in out] == ["demand", "demand", "demand"]
-    alone = refine(text, fs, scorer=Split({}), weights=Weights(pool=False))
+    alone = refine_words(text, fs, scorer=Split({}), weights=Weights(pool=False))
     assert [f.best for f in alone] == ["demand", "claim", "demand"]
 
 
 def test_the_command_line_refines_unless_told_trigram(monkeypatch, tmp_path, capsys):
     from unspin import checking, cli
     calls = []
-    monkeypatch.setattr(checking, "refine", lambda text, found, cancelled=None: calls.append(len(found)) or found)
+    name = "refine_words" if hasattr(checking, "refine_words") else "refine"
+    monkeypatch.setattr(checking, name, lambda text, found, cancelled=None: calls.append(len(found)) or found)
     spun = tmp_path / "spun.txt"
     spun.write_text("Officials said helium volition not beryllium able to attend the meeting, "
                     "and they tin not hold connected a caller date oregon time.\n", encoding="utf-8")
