@@ -39,9 +39,9 @@ class Weights:
     engine: float = 0.5  # on log10 of the engine's probability of each suggestion
     neural: float = 1.0  # on the neural model's log10 likelihood of the sentence with each suggestion
     right_tokens: int | None = 3  # tokens after the suggestion the neural model scores (None: to the end)
-    rival: float = 0.05  # suggestions below this share of the best one's probability are left where they are
+    rival: float = 0.15  # suggestions below this share of the best one's probability are left where they are
     observed: bool = False  # also score the observed text, for the evidence line (one more pass per finding)
-    left_words: int | None = None  # words of the sentence before the finding the model reads (None: all)
+    left_words: int | None = 12  # words of the sentence before the finding the model reads (None: all)
     pool: bool = False  # add up the evidence of every occurrence of a word (see ``pooled``; worse on dev)
 
 
