@@ -92,3 +92,20 @@ def test_context_evidence_reads_right_whichever_way_the_context_leans():
     assert "5,226 times likelier than 'helium'" in context_evidence("he", "helium", 3.7182)
     assert "about as well as 'hold'" in context_evidence("agree", "hold", 0.05)
     assert "favour 'process' 10 times over 'tank'" in context_evidence("tank", "process", -1.0)
+
+
+def test_window_scores_equal_the_sum_of_their_trigrams(engine):
+    """``window_logps`` looks the context up once per call; it must add up what ``_logp`` says."""
+    import random
+
+    model = engine.model
+    vocab = "the of a storm hurricane zzqx moved rapidly west to helium is assured that per cent".split()
+    rng = random.Random(1)
+    for _ in range(2000):
+        words = [rng.choice(vocab) for _ in range(3)]
+        prev2, prev, next1 = (rng.choice([*vocab, ""]) for _ in range(3))
+        next2 = rng.choice([*vocab, None])
+        f = model._logp
+        expected = [f(w, prev, prev2) + f(next1, w, prev) + (f(next2, next1, w) if next2 is not None else 0.0)
+                    for w in words]
+        assert model.window_logps(words, prev2, prev, next1, next2) == pytest.approx(expected, abs=1e-9)

@@ -83,10 +83,30 @@ class LanguageModel:
         """For each of ``words`` in the window ``prev2 prev _ next1 next2``, the summed ``logp`` of the
         trigrams that involve it (``next2`` None: ``next1`` is the sentence end).  Not memoised: the
         scoring of every word's candidates, where nearly every trigram is new."""
-        f = self._logp
-        if next2 is None:
-            return [f(w, prev, prev2) + f(next1, w, prev) for w in words]
-        return [f(w, prev, prev2) + f(next1, w, prev) + f(next2, next1, w) for w in words]
+        known, prob, oov = self.known, self._model.prob, self._oov_logp
+        # The histories as ``_logp`` builds them, with the context's known-ness looked up once.
+        left = [prev, prev2] if prev and known(prev) and prev2 and known(prev2) else [prev] if prev and known(prev) \
+            else []
+        right1 = next1 and known(next1)
+        right2 = next2 is not None and known(next2)
+        keep_prev = [prev] if prev and known(prev) else []
+        out = []
+        for w in words:
+            if not known(w):
+                v = oov(w) + (oov(next1) if not right1 else prob([next1]) * _LOG10_BASE)
+                if next2 is not None:
+                    v += oov(next2) if not right2 else prob([next2, next1] if right1 else [next2]) * _LOG10_BASE
+                out.append(v)
+                continue
+            v = prob([w, *left]) * _LOG10_BASE
+            v += prob([next1, w, *keep_prev]) * _LOG10_BASE if right1 else oov(next1)
+            if next2 is not None:
+                v += (prob([next2, next1, w] if right1 else [next2]) * _LOG10_BASE) if right2 else oov(next2)
+            out.append(v)
+        return out
+
+    def _oov_logp(self, word: str) -> float:
+        return OOV_PENALTY + self._lexicon.log10_unigram(word)
 
     def _logp(self, word: str, prev: str, prev2: str) -> float:
         known = self.known
