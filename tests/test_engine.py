@@ -1,3 +1,4 @@
+import pytest
 from conftest import CLEAN, SPUN
 from unspin.fixes import restore
 
