@@ -18,10 +18,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .channel import PRIOR_LOG_ODDS, SLOT_COST, document_probability
+from .channel import PRIOR_LOG_ODDS, document_probability
 
-SWITCH = 8.0  # nats: the cost of entering or leaving a spun section between two sentences
-SECTION_SLOT_COST = SLOT_COST  # nats each candidate word of a sentence pays for being in a spun section
+SWITCH = 10.0  # nats: the cost of entering or leaving a spun section between two sentences
+SECTION_SLOT_COST = 0.10  # nats each candidate word of a sentence pays for being in a spun section
 
 
 @dataclass(frozen=True)
