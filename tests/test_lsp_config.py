@@ -20,3 +20,19 @@ def test_good_values_apply_within_bounds():
     assert (s.debounce_ms, s.max_file_size, s.model, s.position_encoding, s.threshold) == (
         MAX_DEBOUNCE_MS, 1000, "trigram", "utf-8", 0.7)
     assert Settings().model == "neural" and Settings().position_encoding is None
+
+
+def test_the_phrase_pass_is_a_setting_off_by_default():
+    from unspin.lsp.config import Settings
+
+    assert Settings().phrases is False
+    assert Settings().merged({"phrases": True}).phrases is True
+    assert Settings().merged({"phrases": "yes"}).phrases is False  # not a boolean: ignored
+
+
+def test_phase_two_reranks_words_and_looks_for_phrases_only_when_asked():
+    from unspin import refine
+    from unspin.lsp.worker import _refiner
+
+    assert _refiner() is refine.refine_words
+    assert _refiner(phrases=True) is refine.refine

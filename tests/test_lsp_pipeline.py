@@ -50,7 +50,7 @@ class FakeWorker:
             return None
         return next(self.ids), [_finding(0.8 if refit else 0.6)]
 
-    async def refine(self, document, base):
+    async def refine(self, document, base, phrases=False):
         return None
 
     def was_preempted(self, document):
@@ -133,7 +133,7 @@ def worker():
 
 
 async def test_phase_two_publishes_refined_findings_after_phase_one(monkeypatch, worker):
-    monkeypatch.setattr(worker_module, "_refiner", lambda: _reversed_suggestions)
+    monkeypatch.setattr(worker_module, "_refiner", lambda phrases=False: _reversed_suggestions)
     monkeypatch.setattr(srv, "SETTLE_DELAY", 0)
     ls = _server(worker)
     _open(ls)
@@ -148,13 +148,13 @@ async def test_phase_two_publishes_refined_findings_after_phase_one(monkeypatch,
 
 async def test_trigram_model_and_a_missing_refine_module_mean_no_phase_two(monkeypatch, worker):
     monkeypatch.setattr(srv, "SETTLE_DELAY", 0)
-    monkeypatch.setattr(worker_module, "_refiner", lambda: _reversed_suggestions)
+    monkeypatch.setattr(worker_module, "_refiner", lambda phrases=False: _reversed_suggestions)
     ls = _server(worker)
     ls.settings = ls.settings.merged({"model": "trigram"})
     _open(ls)
     await ls._analyze_later(URI, 0)
     assert len(ls.published) == 1
-    monkeypatch.setattr(worker_module, "_refiner", lambda: None)
+    monkeypatch.setattr(worker_module, "_refiner", lambda phrases=False: None)
     ls.settings = ls.settings.merged({"model": "neural"})
     assert await ls.refine(URI) is None and not worker.refines
 
@@ -171,7 +171,7 @@ async def test_an_edit_cancels_a_refinement_in_flight(monkeypatch, worker):
             threading.Event().wait(0.01)
         return _reversed_suggestions(text, findings, cancelled)
 
-    monkeypatch.setattr(worker_module, "_refiner", lambda: slow_refine)
+    monkeypatch.setattr(worker_module, "_refiner", lambda phrases=False: slow_refine)
     ls = _server(worker)
     _open(ls)
     assert await ls.analyze(URI) is not None
@@ -198,7 +198,7 @@ class RefiningFakeWorker(FakeWorker):
         self.text = text
         return await super().analyze(text, threshold, document, refit, base, urgent, language)
 
-    async def refine(self, document, base):
+    async def refine(self, document, base, phrases=False):
         self.refined.append(self.text)
         return next(self.ids), [_finding(0.6, "hi", "he")]
 

@@ -122,7 +122,8 @@ class UnspinServer(LanguageServer):
                 or state.unrefined is not None):
             return None
         version, text = state.version, state.text
-        while (got := await self.worker.refine(uri, (state.result, state.raw_findings))) is None:
+        while (got := await self.worker.refine(uri, (state.result, state.raw_findings),
+                                               self.settings.phrases)) is None:
             if not self.worker.was_preempted(uri) or self._changed(uri, version, text):
                 return None
             await self._quiet()  # made way for an edit elsewhere: wait until the editing pauses

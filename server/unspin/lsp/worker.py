@@ -129,23 +129,24 @@ def _answer(document: str, text: str, findings: list[Finding], base: int | None)
     return Delta(result, base, prefix, suffix, shift, tuple(findings[prefix: len(findings) - suffix]))
 
 
-def _refiner() -> Callable | None:
-    """Phase 2's function, or None where its module is missing."""
+def _refiner(phrases: bool = False) -> Callable | None:
+    """Phase 2's function, or None where its module is missing: the suggestions re-ranked, and with
+    ``phrases`` the tortured-phrase pass after it (slow, so asked for, as on the command line)."""
     try:
         from .. import refine
     except ImportError:
         return None
-    return getattr(refine, "refine", None)
+    return getattr(refine, "refine" if phrases else "refine_words", None)
 
 
-def _refine(document: str, generation: int, base: int) -> Delta | str | None:
+def _refine(document: str, generation: int, base: int, phrases: bool = False) -> Delta | str | None:
     """Runs in the worker: result ``base`` refined (None if cancelled or ``base`` is no longer kept)."""
     from ..engine import Cancelled
 
     known = _results.get(document, {}).get(base)
     if known is None:
         return None
-    refine = _refiner()
+    refine = _refiner(phrases)
     if refine is None:
         return UNAVAILABLE
     slot = _slot(document)
@@ -274,13 +275,14 @@ class AnalysisWorker:
             return None
         return delta.result, apply(base[1] if base else [], delta)
 
-    async def refine(self, document: str, base: tuple[int, list[Finding]]) -> tuple[int, list[Finding]] | None:
+    async def refine(self, document: str, base: tuple[int, list[Finding]],
+                     phrases: bool = False) -> tuple[int, list[Finding]] | None:
         """Phase 2 of result ``base``: (result id, refined findings), or None if it was interrupted, the
         worker no longer keeps ``base``, or there is no phase 2 (``refines`` is then False).  It waits
         for every urgent request."""
         if not self.refines:
             return None
-        args = (document, self._generations[_slot(document)], base[0])
+        args = (document, self._generations[_slot(document)], base[0], phrases)
         delta = await self._run(document, 1, _refine, args, None)
         if delta == UNAVAILABLE:
             self.refines = False
