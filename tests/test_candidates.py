@@ -96,3 +96,9 @@ def test_moby_originals_follow_the_thesaurus_ones_without_crowding_them_out(engi
     wordnet = [c for c in cands if c.relation != "moby"]
     assert cands[: len(wordnet)] == tuple(wordnet)
     assert "forest" in [c.word for c in engine._candidates().candidates("woodland")][:3]
+
+
+def test_the_commonest_words_get_no_moby_originals(engine):
+    gen = engine._candidates()
+    assert not [c for c in gen.candidates("and") if c.relation == "moby"]
+    assert [c for c in gen.candidates("sleet") if c.relation == "moby"]

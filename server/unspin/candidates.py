@@ -17,6 +17,9 @@ from .morphology import Morphology
 
 MAX_CANDIDATES = 12
 MAX_MOBY = 8  # Moby originals the thesaurus lacks, listed after its own
+# The commonest words ("and", "was", "the") get no Moby originals: Moby lists them under hundreds of
+# headwords, and a spinner drawing on Moby replaces content words, so as suspects they only add noise.
+MOBY_MAX_ZIPF = 5.5
 # Distant originals listed per word: enough for a document's estimated share of them to settle (see
 # distant.py); on the dev article it is 0.021 with 40, 0.040 with 100 and 0.043 with 250.
 MAX_DISTANT = 100
@@ -152,7 +155,7 @@ class CandidateGenerator:
     def _moby_entries(self, lemma: str, pos: str) -> list[ReverseEntry]:
         """The single-word headwords whose Moby entry lists ``lemma``, as thesaurus entries: Moby says
         nothing of parts of speech, so they take the analysis's own."""
-        if self._moby is None:
+        if self._moby is None or self._lexicon.zipf(lemma) >= MOBY_MAX_ZIPF:
             return []
         unigram = self._lexicon.log10_unigram
         return [ReverseEntry(original, pos, "moby", link.log_q, link.log_q + unigram(original))
