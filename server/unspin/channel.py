@@ -138,7 +138,8 @@ def form_class(capitalized: bool, inflected: bool, moby_only: bool = False) -> i
     return 4 * moby_only + 2 * capitalized + inflected
 
 
-def _sigmoid(z: float) -> float:
+def sigmoid(z: float) -> float:
+    """The logistic function, clamped so that extreme log odds never overflow."""
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
@@ -281,7 +282,7 @@ def document_probability(log_likelihood: float, n_slots: float) -> float:
     """P(the document is spun), from the summed ``spin_log_likelihoods`` of its slots (each weighted
     by ``evidence_weights``, as is their number)."""
     cost = min(SLOT_COST * n_slots, SLOT_COST_FLOOR * n_slots + SLOT_SPREAD * math.sqrt(n_slots))
-    return _sigmoid(PRIOR_LOG_ODDS + log_likelihood - cost)
+    return sigmoid(PRIOR_LOG_ODDS + log_likelihood - cost)
 
 
 class DocumentChannel:

@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .channel import PRIOR_LOG_ODDS, document_probability
+from .channel import PRIOR_LOG_ODDS, document_probability, sigmoid
 
 SWITCH = 10.0  # nats: the cost of entering or leaving a spun section between two sentences
 SECTION_SLOT_COST = 0.10  # nats each candidate word of a sentence pays for being in a spun section
@@ -52,7 +52,7 @@ def section_probabilities(sentences: Sequence[SentenceEvidence]) -> list[float]:
     out = [0.0] * n
     bc = bs = 0.0
     for i in range(n - 1, -1, -1):
-        out[i] = _sigmoid(fs[i] + bs - fc[i] - bc)
+        out[i] = sigmoid(fs[i] + bs - fc[i] - bc)
         if i:
             e = emit[i]
             bc, bs = _lse(stay + bc, switch + e + bs), _lse(switch + bc, stay + e + bs)
@@ -71,7 +71,3 @@ def spin_presence(sentences: Sequence[SentenceEvidence]) -> list[float]:
 
 def _lse(a: float, b: float) -> float:
     return max(a, b) + math.log1p(math.exp(-abs(a - b)))
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
