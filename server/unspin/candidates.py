@@ -28,6 +28,15 @@ DISTANT_MIDS = 24  # of the observed word's likeliest originals, the words the t
 # are symbols ("c" for constant, "f" for farad) that text does not use as words.
 _ONE_LETTER_WORDS = frozenset({"a", "i"})
 _DERIVATIONAL_ENDINGS = ("ly", "al", "ic")
+# Early Modern English grammar: second-person pronouns and the verb forms that go with them.  No
+# thesaurus lists these as a word's neighbour, so a spinner never writes them; they tell an old text
+# (see ``sections.old_register_probability``).
+_OLD_FORMS = frozenset({
+    "thou", "thee", "thy", "thine", "ye", "hath", "doth", "dost", "hast", "hadst", "shalt", "canst", "couldst",
+    "wouldst", "shouldst", "didst", "mayst", "wast", "wert", "tis", "twas", "twere"})
+_CONTRACTING = frozenset({"i", "you", "he", "she", "we", "they", "who", "it", "that", "there", "what", "how",
+                          "where", "why", "when"})  # "he'd", "you'd" are modern contractions
+_OLD_ENDING_MAX_ZIPF = 1.5  # "receiveth" is no modern word; "teeth" and "beneath" are
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +104,24 @@ class CandidateGenerator:
         self._moby = moby
         self.candidates = lru_cache(maxsize=200_000)(self._candidates)
         self.distant = lru_cache(maxsize=20_000)(self._distant)
+        self.is_old_form = lru_cache(maxsize=50_000)(self._is_old_form)
+
+    def _is_old_form(self, word: str) -> bool:
+        """Whether ``word`` (lower case) is a form of Early Modern English grammar, which spinners never
+        write: "thou", "hath", "'tis", a verb in -eth ("receiveth") or -'st ("know'st"), or an elided
+        past ("turn'd").  Archaic *words* ("hither", "perchance") are not: a thesaurus offers them."""
+        if word in _OLD_FORMS:
+            return True
+        known = self._model.known
+        if word.endswith("'st") or word.endswith("'d"):
+            stem = word[: -3 if word.endswith("'st") else -2]
+            if len(stem) < 2 or stem in _CONTRACTING:
+                return False
+            return known(stem) if word.endswith("'st") else known(stem + "ed")
+        if word.endswith("eth") and len(word) > 5 and self._lexicon.zipf(word) < _OLD_ENDING_MAX_ZIPF:
+            stem = word[:-3]
+            return known(stem) or known(stem + "e")
+        return False
 
     def is_inflected(self, word: str) -> bool:
         """'demands', 'began': a form that is not its own lemma under any part of speech.

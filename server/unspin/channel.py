@@ -278,10 +278,12 @@ def moby_share(thesaurus: np.ndarray, moby: np.ndarray, weights: np.ndarray) -> 
     return MOBY_SHARES[int(np.argmax(fits))]
 
 
-def document_probability(log_likelihood: float, n_slots: float) -> float:
+def document_probability(log_likelihood: float, n_slots: float, floor: float = SLOT_COST_FLOOR) -> float:
     """P(the document is spun), from the summed ``spin_log_likelihoods`` of its slots (each weighted
-    by ``evidence_weights``, as is their number)."""
-    cost = min(SLOT_COST * n_slots, SLOT_COST_FLOOR * n_slots + SLOT_SPREAD * math.sqrt(n_slots))
+    by ``evidence_weights``, as is their number).  ``floor``: what clean prose of the document's kind
+    yields per candidate word at most, on average (``SLOT_COST_FLOOR`` for modern prose; more for old
+    prose, see ``sections.old_register_probability``)."""
+    cost = min(SLOT_COST * n_slots, floor * n_slots + SLOT_SPREAD * math.sqrt(n_slots))
     return sigmoid(PRIOR_LOG_ODDS + log_likelihood - cost)
 
 

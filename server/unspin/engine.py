@@ -39,7 +39,7 @@ from .language_model import LanguageModel, shared_model
 from .lexicon import POS_NAMES, RELATION_NAMES, Lexicon, shared_lexicon
 from .moby import shared_moby
 from .morphology import shared_morphology
-from .sections import SentenceEvidence, spin_presence
+from .sections import SentenceEvidence, old_register_probability, spin_presence
 from .tokens import Token, chunks, tokenize
 
 # Capitalised mid-sentence or all capitals: likely a name.  Spinners that leave capitals alone are
@@ -351,13 +351,19 @@ class Engine:
         counted = weights * eligibility(by_thesaurus, share)
         bounds = np.cumsum([0] + [len(sent.slots) for sent in sentences])
         presence = spin_presence([SentenceEvidence(float(weighted[a:b].sum()), float(counted[a:b].sum()))
-                                  for a, b in zip(bounds[:-1], bounds[1:])])
+                                  for a, b in zip(bounds[:-1], bounds[1:])], self._old_register(sentences))
         channel = DocumentChannel(self.settings.channel, max(presence, default=0.0), share)
         if channel.doc_probability >= MIN_DOC_PROBABILITY:
             vocabulary = Vocabulary.count((w for sent in sentences for w in sent.words), self._candidates().lemma)
             per_slot = np.repeat(presence, np.diff(bounds)) if len(evidence) else np.zeros(0)
             channel.fit(evidence, vocabulary, lambda: _poll(check), repeated, per_slot)
         return channel, {sent.key: p for sent, p in zip(sentences, presence)}
+
+    def _old_register(self, sentences: list[_Sentence]) -> float:
+        """P(the document is old prose), from its share of old-register forms (see ``sections``)."""
+        old = self._candidates().is_old_form
+        words = [w for sent in sentences for w in sent.words if not w.startswith("<")]
+        return old_register_probability(sum(map(old, words)), len(words))
 
     @staticmethod
     def _remember(cache: OrderedDict, key: object, value: object, limit: int = _SENTENCE_CACHE_SIZE) -> None:
