@@ -52,7 +52,7 @@ spinner = importlib.import_module("spinner")
 QUICK_FILES = ["wiki02", "wiki04", "wiki06", "wiki25"]
 FULL_FILES = ["wiki00", "wiki02", "wiki03", "wiki04", "wiki06", "wiki07", "wiki09", "wiki10", "wiki13", "wiki15",
               "wiki16", "wiki20", "wiki24", "wiki25", "wiki30"]
-BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0001)
+BINS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0001)
 
 
 @dataclass
@@ -294,6 +294,9 @@ def score(plan: Plan, results: dict[str, list[dict]], scorer) -> dict:
             out["reliability"].append({"bin": f"{lo:.2f}-{min(hi, 1.0):.2f}", "findings": len(inside),
                                        "mean_confidence": round(sum(confs) / len(confs), 3),
                                        "share_correct": round(sum(inside) / len(inside), 3)})
+    if reliability:  # expected calibration error: the findings' mean |confidence - share right| over the bins
+        out["calibration_error"] = round(sum(r["findings"] * abs(r["mean_confidence"] - r["share_correct"])
+                                             for r in out["reliability"]) / len(reliability), 3)
     return out
 
 
@@ -318,6 +321,8 @@ def print_table(result: dict) -> None:
     print(f"{'confidence':12s} {'findings':>8s} {'mean conf':>9s} {'correct':>8s}")
     for r in result["reliability"]:
         print(f"{r['bin']:12s} {r['findings']:8d} {r['mean_confidence']:9.3f} {r['share_correct']:8.3f}")
+    if "calibration_error" in result:
+        print(f"calibration error (mean |confidence - share correct| by bin): {result['calibration_error']:.3f}")
     print(f"\n{result['seconds']['build']:.0f} s to build the sets, {result['seconds']['check']:.0f} s to check them")
 
 
@@ -338,6 +343,8 @@ def print_markdown(result: dict) -> None:
     print("\n| confidence | findings | mean confidence | share correct |\n| --- | --- | --- | --- |")
     for r in result["reliability"]:
         print(f"| {r['bin']} | {r['findings']} | {r['mean_confidence']:.3f} | {r['share_correct']:.3f} |")
+    if "calibration_error" in result:
+        print(f"\nCalibration error (mean |confidence - share correct| by bin): {result['calibration_error']:.3f}")
 
 
 def main() -> None:

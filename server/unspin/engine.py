@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .calibration import calibrated
 from .candidates import CandidateGenerator
 from .casing import match_case
 from .channel import (
@@ -66,6 +67,7 @@ class Cancelled(Exception):
 class EngineSettings:
     threshold: float = 0.5
     max_suggestions: int = 3
+    calibrated: bool = True  # confidence as ``calibration.calibrated`` maps the posterior; False: the posterior
     channel: ChannelParams = field(default_factory=ChannelParams)
 
 
@@ -373,11 +375,14 @@ class Engine:
             cache.popitem(last=False)
 
     def _finding(self, post: SlotPosterior, token: Token, confidence: float) -> Finding:
-        """The finding for ``token``, offsets relative to its chunk."""
+        """The finding for ``token``, offsets relative to its chunk; ``confidence`` is the posterior, shown
+        calibrated (see ``calibration``)."""
         suggestions = []
         for cand, p in post.ranked:
             relation = _relation_text(cand.observed_lemma, cand.relation, cand.lemma, cand.pos, cand.via)
             suggestions.append(Suggestion(match_case(token.text, cand.word), p, relation))
+        if self.settings.calibrated:
+            confidence = calibrated(confidence)
         observed = token.text.lower()
         evidence = context_evidence(post.ranked[0][0].word, observed, post.context_gain) if post.ranked else ""
         return Finding(token.start, token.end, token.text, confidence, tuple(suggestions), evidence)
