@@ -29,19 +29,28 @@ def _byte_chars() -> list[str]:
     return [chr(c) for _, c in sorted(zip(bs, cs))]
 
 
+@pytest.fixture(autouse=True)
+def _own_weight_cache(tmp_path_factory, monkeypatch):
+    """Packed weights of the test models go to a temporary folder, not the user's cache."""
+    monkeypatch.setenv("UNSPIN_NEURAL_CACHE", str(tmp_path_factory.getbasetemp() / "weight-cache"))
+
+
 MERGES = ["Ġ t", "h e", "Ġt he", "Ġ a", "Ġa n", "a n", "Ġ c", "Ġc a", "Ġca t", "Ġ d", "Ġd o", "Ġdo g"]
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> Path:
-    rng = np.random.default_rng(0)
+    return _write_tiny(tmp_path_factory.mktemp("gguf") / "tiny.gguf")
+
+
+def _write_tiny(path: Path, seed: int = 0) -> Path:
+    rng = np.random.default_rng(seed)
     tokens = ["<|endoftext|>", *_byte_chars()]
     for m in MERGES:
         merged = m.replace(" ", "")
         if merged not in tokens:
             tokens.append(merged)
     vocab = len(tokens)
-    path = tmp_path_factory.mktemp("gguf") / "tiny.gguf"
     w = GGUFWriter(path, "llama")
     w.add_block_count(LAYERS)
     w.add_context_length(128)
@@ -235,3 +244,128 @@ def test_texts_read_in_several_groups_score_as_in_one(tiny, monkeypatch):
     monkeypatch.setattr(scorer_module, "_BASE_POSITIONS", 8)
     monkeypatch.setattr(scorer_module, "_ROW_POSITIONS", 8)
     np.testing.assert_allclose(s.score_many(reqs), together, atol=1e-3)
+
+
+def test_packed_weights_are_cached_and_mapped_on_later_loads(tiny, tmp_path, monkeypatch):
+    from unspin.neural import weight_cache
+    monkeypatch.setenv(weight_cache.CACHE_ENV, str(tmp_path / "cache"))
+    text = "the cat and the dog"
+    first = load_scorer(tiny)
+    files = list((tmp_path / "cache").iterdir())
+    assert len(files) == 1
+    second = load_scorer(tiny)
+    assert isinstance(second.model.layers[0]["attn_q"].base, np.memmap)  # read from the file, not rebuilt
+    assert second.sentence_logprob(text) == first.sentence_logprob(text)
+    for name, t in first.model.tensors().items():
+        np.testing.assert_array_equal(second.model.tensors()[name], t)
+
+
+def test_the_weight_cache_is_rebuilt_when_the_model_file_changes(tmp_path, monkeypatch):
+    import os
+
+    from unspin.neural import weight_cache
+    text = "the cat and the dog"
+    other = load_scorer(_write_tiny(tmp_path / "other.gguf", seed=1)).sentence_logprob(text)
+    monkeypatch.setenv(weight_cache.CACHE_ENV, str(tmp_path / "cache"))
+    model = _write_tiny(tmp_path / "model.gguf")
+    before = load_scorer(model).sentence_logprob(text)
+    (cached,) = (tmp_path / "cache").iterdir()
+    _write_tiny(model, seed=1)  # another model under the same name
+    os.utime(model, ns=(10**9, 10**9))
+    assert before != other
+    assert load_scorer(model).sentence_logprob(text) == other
+    assert list((tmp_path / "cache").iterdir()) == [cached]  # replaced, not added
+
+
+def test_a_damaged_or_unwritable_weight_cache_is_no_error(tiny, tmp_path, monkeypatch, capsys):
+    from unspin.neural import weight_cache
+    text = "the cat and the dog"
+    want = load_scorer(tiny).sentence_logprob(text)
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(weight_cache.CACHE_ENV, str(folder))
+    load_scorer(tiny)
+    (cached,) = folder.iterdir()
+    cached.write_bytes(cached.read_bytes()[:1000])  # cut short
+    assert load_scorer(tiny).sentence_logprob(text) == want
+    assert cached.stat().st_size > 1000  # rebuilt
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv(weight_cache.CACHE_ENV, str(blocked / "cache"))
+    assert load_scorer(tiny).sentence_logprob(text) == want
+    monkeypatch.setenv(weight_cache.CACHE_ENV, "off")
+    assert load_scorer(tiny).sentence_logprob(text) == want
+    assert capsys.readouterr().err == ""
+
+
+def test_a_pass_split_over_threads_equals_one_pass(tiny, monkeypatch):
+    from unspin.neural import transformer
+    s = load_scorer(tiny)
+    m = s.model
+    rows = [s.encode(t) for t in ("the cat sat on the mat", "a dog", "the dog and the cat ran far away")]
+    tokens = np.zeros((3, max(map(len, rows))), np.int64)
+    mask = np.zeros(tokens.shape, bool)
+    for i, r in enumerate(rows):
+        tokens[i, :len(r)], mask[i, :len(r)] = r, True
+    m.workers = 1
+    one, cache = m.forward(tokens, mask, extend_cache=True)
+    more = m.forward(tokens[[2, 0], :2], cache=cache.rows(np.array([2, 0]), np.array([5, 5])))[0]
+    monkeypatch.setattr(transformer, "_MIN_TOKENS_A_PART", 1)
+    m.workers = 2
+    split, split_cache = m.forward(tokens, mask, extend_cache=True)
+    np.testing.assert_allclose(split[mask], one[mask], atol=1e-5)
+    assert np.all(split[~mask] == 0)  # padding is not run through the model
+    for i in range(m.config.layers):
+        np.testing.assert_allclose(split_cache.keys[i][..., :3, :], cache.keys[i][..., :3, :], atol=1e-5)
+    np.testing.assert_array_equal(split_cache.valid, cache.valid)
+    again = m.forward(tokens[[2, 0], :2], cache=split_cache.rows(np.array([2, 0]), np.array([5, 5])))[0]
+    np.testing.assert_allclose(again, more, atol=1e-5)
+    # each row alone gives what it gives in the padded batch
+    for i, r in enumerate(rows):
+        alone = m.forward(np.array([r]))[0][0]
+        np.testing.assert_allclose(split[i, :len(r)], alone, atol=1e-5)
+    h = one[mask]
+    np.testing.assert_allclose(m.target_logprobs(h, tokens[mask], chunk=64),
+                               m.log_softmax(h)[np.arange(len(h)), tokens[mask]], atol=1e-4)
+    m.workers = 1
+
+
+def test_worker_threads_follow_the_setting_or_the_idle_processors(tiny, monkeypatch):
+    from unspin.neural import transformer
+    monkeypatch.setenv(neural_weights.WORKERS_ENV, "3")
+    assert load_scorer(tiny).model.threads_now() == 3
+    monkeypatch.delenv(neural_weights.WORKERS_ENV)
+    m = load_scorer(tiny).model
+    monkeypatch.setattr(transformer.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(transformer, "busy_elsewhere", lambda: 0)
+    assert m.threads_now() == 2
+    monkeypatch.setattr(transformer, "busy_elsewhere", lambda: 1)  # another process on a core
+    assert m.threads_now() == 1
+    monkeypatch.setattr(transformer, "busy_elsewhere", lambda: 7.0)
+    assert m.threads_now() == 1
+    monkeypatch.setattr(transformer.os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)
+    monkeypatch.setattr(transformer, "busy_elsewhere", lambda: 0)
+    assert m.threads_now() == transformer.MAX_WORKERS
+    monkeypatch.undo()
+    assert 0 <= transformer.busy_elsewhere() < 10_000  # this machine's figure, read
+
+
+def test_a_suggestion_the_shared_text_already_holds_is_scored_from_its_pass(tiny):
+    from unspin.neural.scorer import _common
+    s = load_scorer(tiny)
+    text = "the cat sat on the mat and the dog"
+    reqs = [Request(text, 4, 7, ("cat", "dog", "big dog"), right_tokens=2),  # "cat" and 2 tokens: read for the next
+            Request(text, 19, 22, ("mat", "cat"), right_tokens=2)]
+    for whole in (True, False):
+        together = s.score_many(reqs, whole=whole)
+        for r, got in zip(reqs, together):
+            np.testing.assert_allclose(got, s.score_many([r], whole=whole)[0], atol=1e-3)
+
+    def run(requests):
+        before = s.tokens_run
+        s.score_many(requests)
+        return s.tokens_run - before
+
+    base = s.encode(text)
+    shared = min(_common(base, s.encode(text[:4] + a + text[7:])) for a in reqs[0].alternatives)
+    # the first request's text before its span is read once; its "cat" row (1 + 2 tokens) is not run again
+    assert run(reqs) == run(reqs[:1]) + run(reqs[1:]) - shared - 2

