@@ -152,3 +152,21 @@ def test_the_command_line_refines_unless_told_trigram(monkeypatch, tmp_path, cap
     assert cli.main(["check", "--progress", "never", str(spun)]) == 1
     assert calls and calls[0] > 0
     capsys.readouterr()
+
+
+def test_findings_whose_windows_overlap_are_read_in_one_text():
+    words = [f"w{i}" for i in range(60)]
+    text = " ".join(words) + "."
+    near1 = finding(text, "w20", [("a", 0.5), ("b", 0.4)])
+    near2 = finding(text, "w24", [("c", 0.5), ("d", 0.4)])  # its 12 words reach back past w20
+    far = finding(text, "w50", [("e", 0.5), ("f", 0.4)])  # 12 words back stop after w24
+    fake = FakeScorer({})
+    refine_words(text, [near1, near2, far], scorer=fake)
+    by_best = {r.alternatives[0]: r for r in fake.requests}
+    assert by_best["a"].text == by_best["c"].text  # one text: the model reads its start once
+    assert by_best["a"].text.startswith("w8 ")  # 12 words before the first
+    assert by_best["c"].text[by_best["c"].start:by_best["c"].end] == "c"
+    assert by_best["e"].text.startswith("w38 ")  # its own 12 words
+    fake.requests.clear()
+    refine_words(text, [near1, near2, far], scorer=fake, weights=Weights(share=False))
+    assert {r.alternatives[0]: r for r in fake.requests}["c"].text.startswith("w12 ")

@@ -42,6 +42,7 @@ class Weights:
     rival: float = 0.15  # suggestions below this share of the best one's probability are left where they are
     observed: bool = False  # also score the observed text, for the evidence line (one more pass per finding)
     left_words: int | None = 12  # words of the sentence before the finding the model reads (None: all)
+    share: bool = True  # findings whose windows overlap are read in one text, from the first one's window on
     pool: bool = False  # add up the evidence of every occurrence of a word (see ``pooled``; worse on dev)
 
 
@@ -132,12 +133,16 @@ def score_findings(text: str, findings: Sequence[Finding], scorer: Scorer, weigh
     for sentence, members in _by_sentence(text, findings):
         start = sentence[0]
         restored, spans = _restored(text[start:sentence[1]], [(f.start - start, f.end - start, f) for f in members])
+        cut, reach = 0, -1  # where the current text starts, and where its last finding ends
         for f, (a, b) in zip(members, spans):
             n = rivals(f, weights.rival)
             if n < 2:
                 continue
             alternatives = tuple(s.text for s in f.suggestions[:n]) + ((f.text,) if weights.observed else ())
-            cut = _left_cut(restored, a, weights.left_words)
+            own = _left_cut(restored, a, weights.left_words)
+            if not weights.share or own > reach:
+                cut = own
+            reach = b
             requests.append(Request(restored[cut:], a - cut, b - cut, alternatives, weights.right_tokens))
             owners.append((f, n))
     _poll(cancelled)
