@@ -369,3 +369,18 @@ def test_a_suggestion_the_shared_text_already_holds_is_scored_from_its_pass(tiny
     shared = min(_common(base, s.encode(text[:4] + a + text[7:])) for a in reqs[0].alternatives)
     # the first request's text before its span is read once; its "cat" row (1 + 2 tokens) is not run again
     assert run(reqs) == run(reqs[:1]) + run(reqs[1:]) - shared - 2
+
+
+def test_the_vocabulary_is_normalised_once_per_batch_of_texts(tiny, monkeypatch):
+    s = load_scorer(tiny)
+    text = "the cat sat on the mat and the dog"
+    reqs = [Request(text, 4, 7, ("cat", "dog", "big dog"), right_tokens=2),
+            Request(text, 19, 22, ("mat", "cat"), right_tokens=2), Request("a dog ran", 2, 5, ("dog", "cat"))]
+    want = [s.score_many([r], whole=whole)[0] for whole in (True, False) for r in reqs]
+    calls = []
+    real = s.model.log_partition
+    monkeypatch.setattr(s.model, "log_partition", lambda h, *a: calls.append(len(h)) or real(h, *a))
+    got = [*s.score_many(reqs, whole=True), *s.score_many(reqs, whole=False)]
+    assert len(calls) == 3  # whole: the texts, then every alternative at once; not whole: the alternatives
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, atol=1e-3)
