@@ -1,5 +1,5 @@
-"""Tortured-phrase detection: trigram evidence alone, the neural check (a stand-in scorer here), and
-how phrase findings replace the word findings they cover."""
+"""Tortured-phrase detection: trigram evidence alone (the neural pass is tested in
+``test_neural_phrases.py``), and how phrase findings replace the word findings they cover."""
 import pytest
 
 from unspin.engine import Cancelled
@@ -9,17 +9,6 @@ from unspin.phrases import PhraseFinder, find_phrases, merge_phrases
 CLEAN = ("The results show that the proposed method performs well on the benchmark. "
          "We evaluate it on three public datasets and report the mean accuracy over five runs.")
 TORTURED = "Counterfeit consciousness is changing how hospitals read scans."
-
-
-class FakeScorer:
-    """Stands in for ``unspin.neural``'s scorer: the sentence gains ``bonus`` log10 with ``favoured``."""
-
-    def __init__(self, favoured: str, bonus: float) -> None:
-        self.favoured, self.bonus, self.calls = favoured.lower(), bonus, 0
-
-    def score_many(self, requests, interrupt=None):
-        self.calls += 1
-        return [[self.bonus if a.lower() == self.favoured else 0.0 for a in r.alternatives] for r in requests]
 
 
 @pytest.fixture(scope="module")
@@ -45,18 +34,6 @@ def test_one_phrase_in_a_clean_abstract_is_reported_on_its_own(trigram_only):
     text = CLEAN + " " + TORTURED + " " + CLEAN
     found = trigram_only.find(text)
     assert [text[f.start:f.end] for f in found] == ["Counterfeit consciousness"]
-
-
-def test_neural_scorer_confirms_and_ranks():
-    scorer = FakeScorer("Artificial intelligence", 6.0)
-    found = PhraseFinder(neural=scorer).find(TORTURED)
-    assert scorer.calls == 1  # every suspect of the text in one batch
-    assert [(f.text, f.best) for f in found] == [("Counterfeit consciousness", "Artificial intelligence")]
-    assert "neural language model" in found[0].evidence
-
-
-def test_neural_scorer_vetoes_what_it_does_not_find_likelier():
-    assert PhraseFinder(neural=FakeScorer("nothing", 0.0)).find(TORTURED) == []
 
 
 def test_phrase_replaces_the_word_findings_it_agrees_with():
@@ -85,4 +62,4 @@ def test_word_findings_stand_where_a_phrase_disagrees():
 
 def test_find_phrases_cancels():
     with pytest.raises(Cancelled):
-        find_phrases(TORTURED, [], lambda: True)
+        find_phrases(TORTURED + " A sentence never read before.", [], lambda: True)

@@ -39,7 +39,7 @@ class Checker:
     max_bytes: int = DEFAULT_MAX_BYTES
     use_allowlist: bool = True
     model: str = "neural"  # "trigram": skip the neural re-ranking of suggestions (``refine``)
-    phrases: bool = False  # the tortured-phrase pass (``phrases``) after the engine: slow, so asked for
+    phrases: bool = False  # the tortured-phrase pass (``phrases``): asked for, see ``docs/tortured.md``
     fingerprints: FingerprintList | None = None  # the user's list of known tortured phrases
     _allowlists: dict[Path, Path | None] = field(default_factory=dict, repr=False)
 

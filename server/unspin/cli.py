@@ -84,8 +84,8 @@ def _common_options() -> argparse.ArgumentParser:
                         help="also report the tortured phrases listed in FILE (the Problematic Paper Screener's "
                              "CSV export, or tortured phrase<TAB>expected term lines)")
     common.add_argument("--phrases", action="store_true",
-                        help="also look for tortured phrases (\"irregular woodland\" for random forest) with the "
-                             "thesauri and language models; slower, about a second a sentence")
+                        help="also look for tortured phrases (\"irregular woodland\" for random forest): the neural "
+                             "model reads every sentence, so it is slower (see docs/tortured.md)")
     common.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=argparse.SUPPRESS)
     common.add_argument("--model", choices=("neural", "trigram"), default="neural",
                         help="neural (default): suggestions re-ranked by SmolLM2 reading the whole sentence; "

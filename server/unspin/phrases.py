@@ -30,6 +30,7 @@ from .language_model import SENTENCE_END, SENTENCE_START, LanguageModel, shared_
 from .lexicon import shared_lexicon
 from .loaded_once import loaded_once
 from .morphology import Morphology, shared_morphology
+from .neural_phrases import NeuralPhraseFinder, Original
 from .tokens import Token, tokenize
 
 KIND = "phrase"
@@ -40,7 +41,8 @@ _UNSEEN = -20.0  # log10 floor for a bigram of a word the model lacks
 
 @dataclass(frozen=True)
 class PhraseSettings:
-    originals_per_word: int = 60  # likeliest originals weighed per word (Moby entries run to hundreds)
+    originals_per_word: int = 60  # likeliest originals the trigram pass weighs per word
+    ranked_originals: int = 250  # originals per word the neural pass ranks in context (Moby entries run to hundreds)
     max_written: float = 0.3  # log10 PMI above which the words as written already form a term
     change_cost: float = 1.0  # log10 prior against each replaced word
     collocation_weight: float = 1.0  # on the restored pair's log10 PMI, in the trigram score
@@ -88,18 +90,23 @@ class PhraseFinder:
         self._generator = CandidateGenerator(shared_lexicon(), self._model, self._morphology)
         self._neural = neural
         self._moby = moby if moby is not None else _load_moby()
-        self._originals: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._originals: dict[str, tuple[Original, ...]] = {}
         self._unigram: dict[str, float] = {}
+        self._judge: NeuralPhraseFinder | None = None
 
     # --- candidate originals -------------------------------------------------------------------
 
     def originals(self, word: str) -> tuple[tuple[str, str], ...]:
-        """(original, why) for ``word``, likeliest first by P(original) * q(word | original): WordNet
+        """(original, why) for ``word``, the ``originals_per_word`` likeliest (see ``weighed_originals``)."""
+        return tuple((o.word, o.why) for o in self.weighed_originals(word)[:self.settings.originals_per_word])
+
+    def weighed_originals(self, word: str) -> tuple[Original, ...]:
+        """The originals of ``word``, likeliest first by P(original) * q(word | original): WordNet
         candidates and Moby headwords (re-inflected as the word is: "clumps" -> clump -> batch ->
         "batches"; a spinner picks uniformly from a Moby entry, so q is one over its size)."""
-        got = self._originals.get(word)
-        if got is not None:
-            return got
+        cached = self._originals.get(word)
+        if cached is not None:
+            return cached
         found: dict[str, tuple[float, str]] = {}
 
         def add(form: str, log_q: float, why: str) -> None:
@@ -124,7 +131,7 @@ class PhraseFinder:
                     if form:
                         add(form, link.log_q, f"Moby lists '{lemma}' under '{o}'")
         ranked = sorted(found, key=lambda o: -(found[o][0] + self._uni(o)))
-        got = tuple((o, found[o][1]) for o in ranked[:self.settings.originals_per_word])
+        got = tuple(Original(o, found[o][0], found[o][1]) for o in ranked[:self.settings.ranked_originals])
         self._originals[word] = got
         return got
 
@@ -143,7 +150,12 @@ class PhraseFinder:
     # --- detection ----------------------------------------------------------------------------
 
     def find(self, text: str, cancelled: Callable[[], bool] | None = None) -> list[Finding]:
-        """Phrase findings in ``text``, by offset."""
+        """Phrase findings in ``text``, by offset: from the neural model where it is loaded, else from
+        the trigram model's collocations alone."""
+        if self._neural is not None:
+            if self._judge is None:
+                self._judge = NeuralPhraseFinder(self._neural, self.weighed_originals)
+            return self._judge.find(text, cancelled)
         spans: list[_Span] = []
         for sentence in _sentences(tokenize(text)):
             if cancelled is not None and cancelled():

