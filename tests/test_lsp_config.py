@@ -22,12 +22,18 @@ def test_good_values_apply_within_bounds():
     assert Settings().model == "neural" and Settings().position_encoding is None
 
 
-def test_the_phrase_pass_is_a_setting_off_by_default():
+def test_the_phrase_pass_is_a_setting_off_by_default_as_on_the_command_line():
     from unspin.lsp.config import Settings
 
     assert Settings().phrases is False
     assert Settings().merged({"phrases": True}).phrases is True
     assert Settings().merged({"phrases": "yes"}).phrases is False  # not a boolean: ignored
+
+
+def test_fingerprints_is_a_path_setting():
+    assert Settings().fingerprints == ""
+    assert Settings().merged({"fingerprints": "lists/pps.csv"}).fingerprints == "lists/pps.csv"
+    assert Settings().merged({"fingerprints": 5}).fingerprints == ""
 
 
 def test_phase_two_reranks_words_and_looks_for_phrases_only_when_asked():

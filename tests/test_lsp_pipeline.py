@@ -218,3 +218,41 @@ async def test_phase_two_waits_for_a_pause_in_typing(monkeypatch):
     await ls._pending[URI]
     assert ls.worker.refined and set(ls.worker.refined) == {doc.text}  # never the text typed over
     assert ls.published[-1] == (2, [_finding(0.6, "hi", "he")])
+
+
+async def test_phase_two_reads_a_document_without_word_findings_for_phrases(monkeypatch, worker):
+    """A clean abstract with one tortured phrase has no word findings; the phrase pass must still run."""
+    asked = []
+
+    def phrase_pass(text, findings, cancelled):
+        asked.append(findings)
+        return [Finding(0, 25, "Counterfeit consciousness", 0.95, (Suggestion("Artificial intelligence", 1.0, ""),),
+                        "", "phrase")]
+
+    monkeypatch.setattr(worker_module, "_refiner", lambda phrases=False: phrase_pass if phrases else None)
+    monkeypatch.setattr(srv, "SETTLE_DELAY", 0)
+    ls = _server(worker)
+    ls.settings = ls.settings.merged({"phrases": True})
+    _open(ls, "Counterfeit consciousness is changing how hospitals read scans.")
+    await ls._analyze_later(URI, 0)
+    assert asked == [[]]
+    assert [f.kind for f in ls.states[URI].findings] == ["phrase"]
+
+
+def test_fingerprints_setting_reports_the_users_list(tmp_path):
+    listed = tmp_path / "pps.tsv"
+    listed.write_text("counterfeit consciousness\tartificial intelligence\n", encoding="utf-8")
+    ls = _server(FakeWorker())
+    ls.root = tmp_path
+    shown = []
+    ls.window_show_message = shown.append
+    ls.apply_settings = srv.UnspinServer.apply_settings.__get__(ls)
+    ls.reanalyze_all = lambda: None
+    ls.apply_settings({"fingerprints": "pps.tsv"})
+    state = srv.DocumentState(URI, text="Counterfeit consciousness is changing how hospitals read scans.")
+    ls.refilter(state)
+    assert [(f.text, f.kind, f.best) for f in state.findings] == [
+        ("Counterfeit consciousness", "fingerprint", "Artificial intelligence")]
+    ls.apply_settings({"fingerprints": "missing.tsv"})
+    ls.refilter(state)
+    assert state.findings == [] and "missing.tsv" in shown[-1].message

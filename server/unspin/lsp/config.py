@@ -40,7 +40,8 @@ class Settings:
     max_file_size: int = 2_000_000  # characters; larger documents get a warning instead of analysis
     debounce_ms: int = 50
     model: str = "neural"
-    phrases: bool = False  # phase 2 also looks for tortured phrases (slow, as ``unspin check --phrases``)
+    phrases: bool = False  # phase 2 also looks for tortured phrases (as ``unspin check --phrases``)
+    fingerprints: str = ""  # a file of known tortured phrases (as ``unspin check --fingerprints``); "": none
     # Forces the position encoding for clients that cannot negotiate one and do not count UTF-16
     # (Vim's ALE counts bytes); read from initializationOptions only.
     position_encoding: str | None = None
@@ -97,6 +98,10 @@ def _coerce(name: str, value: Any) -> Any:
     if name == "phrases":
         if not isinstance(value, bool):
             raise TypeError("must be true or false")
+        return value
+    if name == "fingerprints":
+        if not isinstance(value, str):
+            raise TypeError("must be the path of a fingerprint list")
         return value
     if name == "position_encoding":
         if str(value).lower() not in ENCODINGS:

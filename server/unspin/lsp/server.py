@@ -17,6 +17,8 @@ from pygls.uris import to_fs_path
 from .. import __version__
 from ..allowlist import AllowlistError
 from ..findings import Finding
+from ..fingerprints import FingerprintError, FingerprintList, load_fingerprints
+from ..phrases import merge_phrases
 from . import diagnostics as diag
 from .config import Settings, add_to_workspace_allowlist, read_workspace_allowlist
 from .document import Document
@@ -42,6 +44,8 @@ class UnspinServer(LanguageServer):
         super().__init__("unspin-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
                          converter_factory=diag.converter, protocol_cls=UnspinProtocol)
         self.settings = Settings()
+        self.fingerprints: FingerprintList | None = None
+        self._fingerprints_path = ""
         self.worker = worker or shared_worker()
         self.documents: dict[str, Document] = {}  # open documents, as the client edits them
         self.states: dict[str, DocumentState] = {}
@@ -118,8 +122,8 @@ class UnspinServer(LanguageServer):
         """Phase 2 for the document's current findings, published; None if there is none, or the
         document changed meanwhile (an edit cancels a refinement in flight)."""
         state = self.states.get(uri)
-        if (self.settings.model != "neural" or state is None or state.result is None or not state.raw_findings
-                or state.unrefined is not None):
+        if (self.settings.model != "neural" or state is None or state.result is None
+                or not (state.raw_findings or self.settings.phrases) or state.unrefined is not None):
             return None
         version, text = state.version, state.text
         while (got := await self.worker.refine(uri, (state.result, state.raw_findings),
@@ -186,7 +190,10 @@ class UnspinServer(LanguageServer):
 
     def refilter(self, state: DocumentState) -> None:
         allowed = self.settings.allowlist | self.workspace_allowlist | state.ignored
-        findings = [f for f in state.raw_findings if f.text.lower() not in allowed]
+        found = state.raw_findings
+        if self.fingerprints is not None:
+            found = merge_phrases(found, self.fingerprints.find(state.text), overrule=True)
+        findings = [f for f in found if f.text.lower() not in allowed]
         if findings != state.findings or state.revision == 0:
             state.revision = next(_revisions)
         state.findings = findings
@@ -234,7 +241,26 @@ class UnspinServer(LanguageServer):
 
     def apply_settings(self, raw: object) -> None:
         self.settings = self.settings.merged(raw)
+        self.load_fingerprints()
         self.reanalyze_all()
+
+    def load_fingerprints(self) -> None:
+        """The ``fingerprints`` setting's list (relative to the workspace root); an unusable file is
+        shown to the user once and leaves no list."""
+        path = self.settings.fingerprints
+        if path == self._fingerprints_path:
+            return
+        self._fingerprints_path, self.fingerprints = path, None
+        if not path:
+            return
+        full = Path(path).expanduser()
+        if not full.is_absolute() and self.root is not None:
+            full = self.root / full
+        try:
+            self.fingerprints = load_fingerprints(full)
+        except (OSError, FingerprintError) as e:
+            self.window_show_message(types.ShowMessageParams(
+                types.MessageType.Warning, f"unspin: fingerprints {path}: {e}"))
 
     async def pull_configuration(self) -> None:
         try:
@@ -266,6 +292,7 @@ def initialize(ls: UnspinServer, params: types.InitializeParams) -> None:
         path = to_fs_path(root_uri)
         ls.root = Path(path) if path else None
     ls.workspace_allowlist = read_workspace_allowlist(ls.root)
+    ls.load_fingerprints()
 
 
 @server.feature(types.SHUTDOWN)
