@@ -69,3 +69,16 @@ def test_a_stricter_prior_keeps_weak_evidence_quiet():
 def test_cancelled_before_reading(finder):
     with pytest.raises(Cancelled):
         finder.find("A sentence that was never read before by this finder.", lambda: True)
+
+
+def test_a_neighbour_without_originals_does_not_break_the_restoration(finder):
+    """Widening a detected span by a neighbour that has no originals offers nothing to read; it used
+    to leave an empty span whose best restoration could not be taken (ValueError)."""
+    sent = NeuralPhraseFinder(finder.scorer, lambda word: ())
+    sent._read([TORTURED], None)
+    memo = sent._sentences[TORTURED]
+    spans = [sp for sp in finder._read([TORTURED], None)[0].spans if sp.gains]
+    memo.words = finder._sentences[TORTURED].words[:1] + [
+        type(w)(w.token, w.left, []) for w in finder._sentences[TORTURED].words[1:]]
+    sent._restore([(TORTURED, memo, spans[0])], None)
+    assert (spans[0].start, spans[0].end) in memo.restored

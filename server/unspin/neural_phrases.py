@@ -324,7 +324,7 @@ class NeuralPhraseFinder:
                 options.append(self._widened(text, sp, words, [words[first - 1]], before=True))
             if last is not None and last + 1 < len(words) and _adjacent(text, sp.tokens[-1], words[last + 1].token):
                 options.append(self._widened(text, sp, words, [words[last + 1]]))
-            todo.append((text, sent, sp, options))
+            todo.append((text, sent, sp, [o for o in options if o.alternatives]))
         if not todo:
             return
         texts = [text for text, _, _, opts in todo for _ in opts]
