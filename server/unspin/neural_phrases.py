@@ -224,7 +224,7 @@ class NeuralPhraseFinder:
                 if not 0 <= j < len(words):
                     continue
                 a, b = (words[j], w) if j < k else (w, words[j])
-                if not _adjacent(text, a.token, b.token):
+                if not adjacent(text, a.token, b.token):
                     continue
                 if j < k and words[j].gain >= bar:
                     continue  # that pair is made from the other suspect's side
@@ -247,7 +247,7 @@ class NeuralPhraseFinder:
         requests, owners = [], []
         for text, some in zip(texts, spans):
             for sp in some:
-                options = (text[sp.start:sp.end], *(_respell(text, sp.tokens, a.words) for a in sp.alternatives))
+                options = (text[sp.start:sp.end], *(respell(text, sp.tokens, a.words) for a in sp.alternatives))
                 requests.append(Request(text, sp.start, sp.end, options, self.settings.right_tokens))
                 owners.append(sp)
         for sp, got in zip(owners, self.scorer.score_many(requests, interrupt=interrupt, whole=False)):
@@ -320,9 +320,9 @@ class NeuralPhraseFinder:
             at = {w.token.start: k for k, w in enumerate(words)}
             first, last = at.get(sp.tokens[0].start), at.get(sp.tokens[-1].start)
             options = [self._widened(text, sp, words, [])]
-            if first is not None and first > 0 and _adjacent(text, words[first - 1].token, sp.tokens[0]):
+            if first is not None and first > 0 and adjacent(text, words[first - 1].token, sp.tokens[0]):
                 options.append(self._widened(text, sp, words, [words[first - 1]], before=True))
-            if last is not None and last + 1 < len(words) and _adjacent(text, sp.tokens[-1], words[last + 1].token):
+            if last is not None and last + 1 < len(words) and adjacent(text, sp.tokens[-1], words[last + 1].token):
                 options.append(self._widened(text, sp, words, [words[last + 1]]))
             todo.append((text, sent, sp, [o for o in options if o.alternatives]))
         if not todo:
@@ -360,7 +360,7 @@ class NeuralPhraseFinder:
         start, end = at + sp.start, at + sp.end
         shifted = tuple(replace(t, start=t.start + at, end=t.end + at) for t in sp.tokens)
         suggestions = tuple(
-            Suggestion(_respell(text, shifted, sp.alternatives[i].words), w / total,
+            Suggestion(respell(text, shifted, sp.alternatives[i].words), w / total,
                        "; ".join(o.why for o in sp.alternatives[i].originals if o is not None))
             for i, w in zip(order, weights))
         best = sp.alternatives[order[0]]
@@ -377,7 +377,7 @@ def _product(options: list[list[Original | None]]) -> list[tuple[Original | None
     return combos
 
 
-def _respell(text: str, tokens: tuple[Token, ...], words: tuple[str, ...]) -> str:
+def respell(text: str, tokens: tuple[Token, ...], words: tuple[str, ...]) -> str:
     """``words`` in the place of ``tokens``, keeping what stood between them and each word's case."""
     out = []
     for k, (tok, w) in enumerate(zip(tokens, words)):
@@ -387,7 +387,7 @@ def _respell(text: str, tokens: tuple[Token, ...], words: tuple[str, ...]) -> st
     return "".join(out)
 
 
-def _adjacent(text: str, a: Token, b: Token) -> bool:
+def adjacent(text: str, a: Token, b: Token) -> bool:
     """Two words of one phrase: only blanks or one hyphen between them."""
     between = text[a.end:b.start]
     return between.strip() in ("", "-") and "\n\n" not in between

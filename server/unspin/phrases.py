@@ -23,14 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .candidates import CandidateGenerator
-from .casing import match_case
 from .engine import Cancelled
 from .findings import Finding, Suggestion
 from .language_model import SENTENCE_END, SENTENCE_START, LanguageModel, shared_model
 from .lexicon import shared_lexicon
 from .loaded_once import loaded_once
 from .morphology import Morphology, shared_morphology
-from .neural_phrases import NeuralPhraseFinder, Original
+from .neural_phrases import NeuralPhraseFinder, Original, adjacent, respell
 from .tokens import Token, tokenize
 
 KIND = "phrase"
@@ -180,7 +179,7 @@ class PhraseFinder:
         words = [t.text.lower().replace("’", "'") for t in tokens]
         spans: list[_Span] = []
         for i in range(len(tokens) - 1):
-            if not _adjacent(text, tokens[i], tokens[i + 1]):
+            if not adjacent(text, tokens[i], tokens[i + 1]):
                 continue
             alts = self._pair_alternatives(words, i)
             if alts:
@@ -250,7 +249,7 @@ class PhraseFinder:
             lo, hi = bounds[span.tokens[0].sentence]
             start, end = span.tokens[0].start, span.tokens[-1].end
             alts = (span.best, *span.others)
-            options = (text[start:end], *(_respell(text, span.tokens, a.words) for a in alts))
+            options = (text[start:end], *(respell(text, span.tokens, a.words) for a in alts))
             requests.append(Request(text[lo:hi], start - lo, end - lo, options, s.right_tokens))
             owners.append((span, alts))
 
@@ -276,7 +275,7 @@ class PhraseFinder:
         top = weigh(span.best)
         weights = [10 ** (weigh(a) - top) for a in alts]
         total = sum(weights)
-        suggestions = tuple(Suggestion(_respell(text, span.tokens, a.words), w / total, "; ".join(a.relations))
+        suggestions = tuple(Suggestion(respell(text, span.tokens, a.words), w / total, "; ".join(a.relations))
                             for a, w in zip(alts, weights))
         best = span.best
         restored = " ".join(best.words)
@@ -294,24 +293,8 @@ class PhraseFinder:
         return Finding(start, end, written, confidence, suggestions, evidence, KIND)
 
 
-def _respell(text: str, tokens: tuple[Token, ...], words: tuple[str, ...]) -> str:
-    """``words`` in the place of ``tokens``, keeping what stood between them and each word's case."""
-    out = []
-    for k, (tok, w) in enumerate(zip(tokens, words)):
-        if k:
-            out.append(text[tokens[k - 1].end:tok.start])
-        out.append(tok.text if w == tok.text.lower() else match_case(tok.text, w))
-    return "".join(out)
-
-
-def _adjacent(text: str, a: Token, b: Token) -> bool:
-    """Two words of one phrase: only blanks or one hyphen between them."""
-    between = text[a.end:b.start]
-    return between.strip() in ("", "-") and "\n\n" not in between
-
-
 def _sentences(tokens: list[Token]) -> list[list[Token]]:
-    """The word tokens of each sentence (numbers and punctuation break runs via ``_adjacent``)."""
+    """The word tokens of each sentence (numbers and punctuation break runs via ``adjacent``)."""
     out: dict[int, list[Token]] = {}
     for t in tokens:
         if t.kind == "word":
