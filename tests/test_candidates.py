@@ -102,3 +102,19 @@ def test_the_commonest_words_get_no_moby_originals(engine):
     gen = engine._candidates()
     assert not [c for c in gen.candidates("and") if c.relation == "moby"]
     assert [c for c in gen.candidates("sleet") if c.relation == "moby"]
+
+
+def test_moby_originals_beyond_the_first_eight_are_offered(engine):
+    """Moby lists 'genial' under a hundred headwords; a uniform Moby spinner wrote it for 'tropical'
+    ("genial storm"), the sixteenth of them by prior."""
+    moby = [c.word for c in engine._candidates().candidates("genial") if c.relation == "moby"]
+    assert "tropical" in moby
+
+
+def test_a_thesaurus_original_that_moby_lists_too_carries_both_links(engine):
+    """'metropolis' for 'city' is a WordNet synonym and a Moby link: a spinner drawing on either may have
+    written it, so the candidate keeps the Moby link's q beside its own."""
+    cands = {c.word: c for c in engine._candidates().candidates("metropolis")}
+    assert cands["city"].relation == "syn"
+    assert cands["city"].log_q_moby is not None and cands["city"].log_q_moby < cands["city"].log_q
+    assert cands["trojan"].log_q_moby is None

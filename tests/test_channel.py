@@ -149,3 +149,20 @@ def test_the_document_says_whether_its_spinner_draws_on_moby():
     assert moby_share(*thesaurus_spun, weights) == MOBY_SHARES[0]
     assert moby_share(*moby_spun, weights) >= 0.6
     assert list(eligibility(np.array([0.0, 2.0]), 0.02)) == [0.02, 1.0]
+
+
+def test_a_link_both_thesauri_list_explains_a_moby_spinners_word():
+    """A thesaurus synonym that Moby also lists is counted under both sources: a spinner that draws
+    mostly on Moby explains it by the Moby link, not by the tenth of its picks left to the thesaurus."""
+    from unspin.channel import source_log_q, spin_explanations
+
+    both = Candidate("city", "city", "n", "syn", "metropolis", -0.3, -3.5, False, log_q_moby=-2.0)
+    only = Candidate("city", "city", "n", "syn", "metropolis", -0.3, -3.5, False)
+    def slot(cand: Candidate) -> Slot:
+        return Slot(0, "metropolis", "metropolis", (cand,), 0.0, -5.0, False, False)
+
+    by_thesaurus, by_moby = spin_explanations([(slot(both), [2.0])])
+    assert by_thesaurus[0] > 0 and by_moby[0] > 0
+    assert spin_explanations([(slot(only), [2.0])])[1][0] == 0.0
+    assert source_log_q(both, 0.9) > source_log_q(only, 0.9)
+    assert abs(source_log_q(only, 0.9) - (-0.3 - 1.0)) < 1e-9

@@ -6,7 +6,7 @@ may stand for "demand"; the candidate is re-inflected to "demands".
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import islice
 
@@ -16,7 +16,7 @@ from .moby import Moby
 from .morphology import Morphology
 
 MAX_CANDIDATES = 12
-MAX_MOBY = 8  # Moby originals the thesaurus lacks, listed after its own
+MAX_MOBY = 20  # Moby originals the thesaurus lacks, listed after its own
 # The commonest words ("and", "was", "the") get no Moby originals: Moby lists them under hundreds of
 # headwords, and a spinner drawing on Moby replaces content words, so as suspects they only add noise.
 MOBY_MAX_ZIPF = 5.5
@@ -50,6 +50,9 @@ class Candidate:
     log_unigram: float  # log10 unigram probability of ``word``
     inflected: bool  # reached by re-inflecting a lemma ("demands" -> demand -> claim -> "claims")
     via: str = ""  # for a distant original (``CandidateGenerator.distant``): the lemma between it and the observed
+    # log10 q of the same link in Moby, for a thesaurus original that Moby lists too (None if it does not): a
+    # spinner drawing on either source may have written it, so both links count (``channel``)
+    log_q_moby: float | None = None
 
 
 @dataclass(slots=True)
@@ -156,8 +159,11 @@ class CandidateGenerator:
             thesaurus += [(e, lemma, tag) for e in islice(entries, limit)]
             moby += [(e, lemma, tag) for e in self._moby_entries(lemma, pos or "")]
         found = self._ranked(word, thesaurus, limit)[:MAX_CANDIDATES]
+        by_moby = self._ranked(word, moby, limit)
+        in_moby = {c.word: c.log_q for c in by_moby}
         have = {c.word for c in found}
-        return tuple(found) + tuple([c for c in self._ranked(word, moby, limit) if c.word not in have][:MAX_MOBY])
+        found = [replace(c, log_q_moby=in_moby.get(c.word)) for c in found]
+        return tuple(found) + tuple([c for c in by_moby if c.word not in have][:MAX_MOBY])
 
     def _ranked(self, word: str, options: list[tuple[ReverseEntry, str, str | None]],
                 limit: int) -> list[Candidate]:

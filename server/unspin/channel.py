@@ -51,6 +51,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .candidates import Candidate
 from .decoder import Slot, normalized
 from .lexicon import RELATION_NAMES
 
@@ -173,8 +174,7 @@ class _Table:
               moby_share: float) -> "_Table":
         """The table of ``evidence``; ``pair`` is left for the caller, who knows the pairs' ids.  A
         candidate's channel probability is its link's, times the share of the document's replacements
-        drawn from the link's source (``moby_share``)."""
-        source = (math.log10(1.0 - moby_share), math.log10(moby_share))
+        drawn from the link's source (``moby_share``, see ``source_log_q``)."""
         n, k = len(evidence), max(len(s.candidates) for s, _ in evidence)
         gain, log_q, log_uni = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
         lemma_obs, lemma_cand = np.zeros(n, dtype=np.int32), np.zeros((n, k), dtype=np.int32)
@@ -197,7 +197,7 @@ class _Table:
             gain[i, :m] = gains
             mask[i, :m] = True
             for j, c in enumerate(slot.candidates):
-                log_q[i, j] = c.log_q + source[c.relation == "moby"]
+                log_q[i, j] = source_log_q(c, moby_share)
                 log_uni[i, j] = c.log_unigram
                 lemma_cand[i, j] = lemma_id(c.lemma)
                 cls_cand[i, j] = form_class(slot.capitalized, c.inflected, moby_only)
@@ -206,6 +206,17 @@ class _Table:
         context = params.context(gain, log_uni - log_uni_obs[:, None])  # padding is masked out downstream
         return cls(context, log_q, prior, mask, cand, np.zeros((n, k), dtype=np.int32), obs, cls_obs, cls_cand,
                    lemma_obs, lemma_cand, log_uni, log_uni_obs, relation)
+
+
+def source_log_q(c: Candidate, moby_share: float) -> float:
+    """log10 channel probability of a candidate when the spinner draws ``moby_share`` of its replacements
+    from Moby and the rest from the thesaurus: a link both list counts under both."""
+    if c.relation == "moby":
+        return c.log_q + math.log10(moby_share)
+    q = (1.0 - moby_share) * 10.0 ** c.log_q
+    if c.log_q_moby is not None:
+        q += moby_share * 10.0 ** c.log_q_moby
+    return math.log10(q)
 
 
 def repeats(evidence: list[tuple[Slot, Sequence[float]]]) -> np.ndarray:
@@ -243,11 +254,13 @@ def spin_explanations(evidence: Iterable[tuple[Slot, Sequence[float]]]) -> tuple
     for slot, gains in evidence:
         s = m = 0.0
         for g, c in zip(gains, slot.candidates):
-            x = 10 ** (DOC_LM_WEIGHT * g + c.log_q + slot.log_prior)
+            context = DOC_LM_WEIGHT * g + slot.log_prior
             if c.relation == "moby":
-                m += x
-            else:
-                s += x
+                m += 10 ** (context + c.log_q)
+                continue
+            s += 10 ** (context + c.log_q)
+            if c.log_q_moby is not None:
+                m += 10 ** (context + c.log_q_moby)
         thesaurus.append(s)
         moby.append(m)
     return thesaurus, moby
