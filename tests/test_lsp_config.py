@@ -22,12 +22,14 @@ def test_good_values_apply_within_bounds():
     assert Settings().model == "neural" and Settings().position_encoding is None
 
 
-def test_the_phrase_pass_is_a_setting_off_by_default_as_on_the_command_line():
+def test_the_phrase_pass_is_a_setting_auto_by_default_as_on_the_command_line():
     from unspin.lsp.config import Settings
 
-    assert Settings().phrases is False
-    assert Settings().merged({"phrases": True}).phrases is True
-    assert Settings().merged({"phrases": "yes"}).phrases is False  # not a boolean: ignored
+    assert Settings().phrases == "auto"
+    assert Settings().merged({"phrases": True}).phrases == "always"  # the setting's first, boolean form
+    assert Settings().merged({"phrases": False}).phrases == "never"
+    assert Settings().merged({"phrases": "Never"}).phrases == "never"
+    assert Settings().merged({"phrases": "yes"}).phrases == "auto"  # not a mode: ignored
 
 
 def test_fingerprints_is_a_path_setting():

@@ -239,6 +239,27 @@ async def test_phase_two_reads_a_document_without_word_findings_for_phrases(monk
     assert [f.kind for f in ls.states[URI].findings] == ["phrase"]
 
 
+ABSTRACT = ("We propose a novel method for the analysis of clinical data. Our results show that the proposed "
+            "model outperforms the baseline in accuracy, and we evaluate it on three datasets.")
+STORY = "She walked down to the harbour at dusk, and the boats were coming in with the tide."
+
+
+@pytest.mark.parametrize("mode, text, read", [("auto", ABSTRACT, True), ("auto", STORY, False),
+                                              ("always", STORY, True), ("never", ABSTRACT, False)])
+async def test_by_default_phase_two_reads_research_writing_for_phrases(monkeypatch, worker, mode, text, read):
+    """Without word findings phase 2 runs for phrases only where they are looked for: by default in
+    research writing, where tortured phrases occur."""
+    asked = []
+    monkeypatch.setattr(worker_module, "_refiner",
+                        lambda phrases=False: (lambda t, f, c: asked.append(phrases) or []) if phrases else None)
+    monkeypatch.setattr(srv, "SETTLE_DELAY", 0)
+    ls = _server(worker)
+    ls.settings = ls.settings.merged({"phrases": mode})
+    _open(ls, text)
+    await ls._analyze_later(URI, 0)
+    assert asked == ([True] if read else [])
+
+
 def test_fingerprints_setting_reports_the_users_list(tmp_path):
     listed = tmp_path / "pps.tsv"
     listed.write_text("counterfeit consciousness\tartificial intelligence\n", encoding="utf-8")

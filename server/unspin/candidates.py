@@ -185,7 +185,7 @@ class CandidateGenerator:
         found.sort(key=lambda c: -(c.log_q + c.log_unigram))
         return found
 
-    def _zipf(self, word: str) -> float:
+    def zipf(self, word: str) -> float:
         """How common ``word`` is (Zipf scale), by the lexicon or, for words it lacks ("and", "the"), the
         language model's unigram."""
         return max(self._lexicon.zipf(word), self._model.logp(word, "", "") + 9.0)
@@ -193,7 +193,7 @@ class CandidateGenerator:
     def _moby_entries(self, lemma: str, pos: str) -> list[ReverseEntry]:
         """The single-word headwords whose Moby entry lists ``lemma``, as thesaurus entries: Moby says
         nothing of parts of speech, so they take the analysis's own."""
-        if self._moby is None or self._zipf(lemma) >= MOBY_MAX_ZIPF:
+        if self._moby is None or self.zipf(lemma) >= MOBY_MAX_ZIPF:
             return []
         unigram = self._lexicon.log10_unigram
         return [ReverseEntry(original, pos, "moby", link.log_q, link.log_q + unigram(original))

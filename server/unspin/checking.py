@@ -16,6 +16,7 @@ from .markup import language_for_path, prose_view
 from .neural import shared_scorer
 from .phrases import find_phrases, merge_phrases
 from .refine import refine_words
+from .register import PhraseMode, reads_phrases
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Checker:
     max_bytes: int = DEFAULT_MAX_BYTES
     use_allowlist: bool = True
     model: str = "neural"  # "trigram": skip the neural re-ranking of suggestions (``refine``)
-    phrases: bool = False  # the tortured-phrase pass (``phrases``): asked for, see ``docs/tortured.md``
+    phrases: PhraseMode = "auto"  # the tortured-phrase pass (``phrases``); auto: on research writing (``register``)
     fingerprints: FingerprintList | None = None  # the user's list of known tortured phrases
     _allowlists: dict[Path, Path | None] = field(default_factory=dict, repr=False)
 
@@ -63,11 +64,16 @@ class Checker:
         found = self.engine.analyze(prose, self.threshold, cancelled=tick)
         if self.model == "neural":
             found = refine_words(prose, found, cancelled=tick)
-        if self.phrases:
+        if self.reads_phrases(prose):
             found = find_phrases(prose, found, tick)
         if self.fingerprints is not None:
             found = merge_phrases(found, self.fingerprints.find(prose), overrule=True)
         return allowed.filter(found)
+
+    def reads_phrases(self, prose: str) -> bool:
+        """Whether the tortured-phrase pass reads ``prose``: as asked, where ``auto`` also needs the
+        neural model (``--model trigram`` is asked for speed)."""
+        return (self.model == "neural" or self.phrases != "auto") and reads_phrases(prose, self.phrases)
 
     def load_models(self) -> None:
         """Load the neural model now (if used), e.g. before forking workers that then share it."""

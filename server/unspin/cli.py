@@ -83,9 +83,12 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument("--fingerprints", default=None, metavar="FILE",
                         help="also report the tortured phrases listed in FILE (the Problematic Paper Screener's "
                              "CSV export, or tortured phrase<TAB>expected term lines)")
-    common.add_argument("--phrases", action="store_true",
-                        help="also look for tortured phrases (\"irregular woodland\" for random forest): the neural "
-                             "model reads every sentence, so it is slower (see docs/tortured.md)")
+    common.add_argument("--phrases", action="store_const", const="always", default="auto",
+                        help="look for tortured phrases (\"irregular woodland\" for random forest) in every text; by "
+                             "default only texts that read as research writing are read for them, since the neural "
+                             "model reads every sentence, which is slow (see docs/tortured.md)")
+    common.add_argument("--no-phrases", dest="phrases", action="store_const", const="never",
+                        help="never look for tortured phrases")
     common.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=argparse.SUPPRESS)
     common.add_argument("--model", choices=("neural", "trigram"), default="neural",
                         help="neural (default): suggestions re-ranked by SmolLM2 reading the whole sentence; "

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -27,7 +27,6 @@ import numpy as np
 from .casing import match_case
 from .engine import Cancelled
 from .findings import Finding, Suggestion
-from .lexicon import shared_lexicon
 from .tokens import Token, tokenize
 
 KIND = "phrase"
@@ -37,7 +36,7 @@ _POSITIONS = 2048  # padded positions per causal pass (rows times the longest ro
 
 @dataclass(frozen=True)
 class NeuralPhraseSettings:
-    suspect_gain: float = 3.0  # log10: best original's first token against the written word, left context only
+    suspect_gain: float = 2.0  # log10: best original's first token against the written word, left context only
     suspects: int = 2  # strongest suspects per sentence that are checked (a densely spun one has dozens)
     later_token: float = 1.0  # log10 the screen charges each token of an original after its first (unread)
     singles: int = 3  # originals per suspect word read with the right context
@@ -47,9 +46,11 @@ class NeuralPhraseSettings:
     neighbour_originals: int = 3  # per word added beside a detected span when its restoration is chosen
     right_tokens: int = 3  # tokens after a span that the check reads
     max_frequency: float = 6.0  # zipf: words commoner than this ("the", "of") are never replaced
-    prior_rate: float = 1 / 5000  # tortured phrases per word, before the document is read
+    prior_rate: float = 1 / 20000  # tortured phrases per word, before the document is read
     prior_words: float = 4000.0  # the prior's weight, in words
-    threshold: float = 0.9  # posterior from which a span is reported
+    threshold: float = 0.7  # posterior from which a span is reported
+    repeat_cost: float = 0.5  # log10 evidence a span loses per further use of its replaced word in the document
+    max_repeat_cost: float = 2.0  # at most (a tool that tortures a term does so at every use)
     rounds: int = 8  # EM iterations for the document's rate
 
 
@@ -123,10 +124,11 @@ class NeuralPhraseFinder:
     changed sentences cost a pass; the document's rate is then refitted from all of them.
     """
 
-    def __init__(self, scorer, originals: Callable[[str], Sequence[Original]],
+    def __init__(self, scorer, originals: Callable[[str], Sequence[Original]], zipf: Callable[[str], float],
                  settings: NeuralPhraseSettings | None = None, remembered: int = 4096) -> None:
         self.scorer = scorer
         self.originals = originals
+        self.zipf = zipf
         self.settings = settings or NeuralPhraseSettings()
         self._first: dict[str, tuple[int, int]] = {}
         self._remembered = remembered
@@ -134,8 +136,13 @@ class NeuralPhraseFinder:
 
     # --- the screen -----------------------------------------------------------------------------
 
-    def _replaceable(self, word: str) -> bool:
-        return len(word) > 1 and word.isalpha() and shared_lexicon().zipf(word) < self.settings.max_frequency
+    def _replaceable(self, word: str, first: bool) -> bool:
+        """Whether ``word`` may stand for a thesaurus neighbour: not a function word, and in lower case
+        but for a sentence's first capital (names, titles and acronym expansions such as "Truncated
+        HORizon" are the author's own)."""
+        if len(word) < 2 or not word.isalpha() or not (word.islower() or (first and word[1:].islower())):
+            return False
+        return self.zipf(word.lower()) < self.settings.max_frequency
 
     def _first_token(self, text: str) -> tuple[int, int]:
         """(first token, number of tokens) of ``text``."""
@@ -186,9 +193,10 @@ class NeuralPhraseFinder:
                 a = offsets[k][0]
                 starts.setdefault(a + text[a:a + 1].isspace(), k)
             places = []
-            for tok in tokenize(text):
+            words = [tok for tok in tokenize(text) if tok.kind == "word"]
+            for tok in words:
                 at = starts.get(tok.start)
-                if tok.kind != "word" or at is None or not self._replaceable(tok.text.lower()):
+                if at is None or not self._replaceable(tok.text, tok is words[0]):
                     continue
                 last = at
                 while last + 1 < len(offsets) and offsets[last + 1][0] < tok.end:
@@ -291,13 +299,16 @@ class NeuralPhraseFinder:
             if cancelled is not None and cancelled():
                 raise Cancelled
 
-        bounds = _sentence_bounds(text)
+        tokens = tokenize(text)
+        bounds = _sentence_bounds(tokens)
         texts = [text[lo:hi] for lo, hi in bounds]
         read = self._read(texts, interrupt)
         spans = [(lo, t, sent, sp) for (lo, _), t, sent in zip(bounds, texts, read) for sp in sent.spans if sp.gains]
         if not spans:
             return []
-        post = self.posteriors([sp.evidence()[0] for *_, sp in spans], sum(s.n_words for s in read))
+        uses = Counter(t.text.lower() for t in tokens if t.kind == "word")
+        evidence = [sp.evidence()[0] - self._repetition(sp, uses) for *_, sp in spans]
+        post = self.posteriors(evidence, sum(s.n_words for s in read))
         chosen: list[tuple[float, int, str, _Sentence, _Span]] = []
         for p, (lo, t, sent, sp) in sorted(zip(post, spans), key=lambda x: -x[0]):
             if p < self.settings.threshold:
@@ -307,6 +318,15 @@ class NeuralPhraseFinder:
         chosen.sort(key=lambda x: x[1] + x[4].start)
         self._restore([(t, sent, sp) for _, _, t, sent, sp in chosen], interrupt)
         return [self._finding(text, lo, sent.restored[(sp.start, sp.end)], p) for p, lo, _, sent, sp in chosen]
+
+    def _repetition(self, sp: _Span, uses: Counter[str]) -> float:
+        """log10 evidence ``sp`` loses when the document repeats a word its restoration replaces: an
+        author's own term recurs ("semiaquatic" all through an article on early tetrapods), while a
+        rare word the neural model reads as a mangled term is otherwise indistinguishable from one."""
+        s = self.settings
+        _, best = sp.evidence()
+        n = max((uses[t.text.lower()] for t, o in zip(sp.tokens, best.originals) if o is not None), default=1)
+        return min(s.max_repeat_cost, s.repeat_cost * max(0, n - 1))
 
     def _restore(self, chosen: list[tuple[str, _Sentence, _Span]], interrupt: Callable[[], None] | None) -> None:
         """The detected spans re-read with more originals per word, and widened by a word on either
@@ -393,10 +413,10 @@ def adjacent(text: str, a: Token, b: Token) -> bool:
     return between.strip() in ("", "-") and "\n\n" not in between
 
 
-def _sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """Each sentence's (start, end) in ``text``, in order."""
+def _sentence_bounds(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Each sentence's (start, end) in the text of ``tokens``, in order."""
     bounds: dict[int, tuple[int, int]] = {}
-    for t in tokenize(text):
+    for t in tokens:
         lo, _ = bounds.get(t.sentence, (t.start, t.end))
         bounds[t.sentence] = (lo, t.end)
     return [bounds[k] for k in sorted(bounds)]

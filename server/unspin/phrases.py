@@ -2,25 +2,23 @@
 
 "irregular woodland" for *random forest*, "bosom peril" for *breast cancer*.  Each word alone may
 read fine; what gives the phrase away is that its words' thesaurus originals form an established
-term where the words as written form none.  So, for every run of two or three adjacent words:
+term where the words as written form none.  Each word's candidate originals come from the
+thesauri a spinner draws on (WordNet via ``CandidateGenerator``, and Moby, whose entries are far
+broader: "support" -> "bolster").
 
-1. each word's candidate originals come from the thesauri a spinner draws on (WordNet via
-   ``CandidateGenerator``, and Moby, whose entries are far broader: "support" -> "bolster");
-2. a restored run is kept if the language model's bigram statistics make it a collocation (its
-   words go together far more often than chance) while the words as written do not, and it makes
-   the sentence around it far likelier (trigram window gain, less a cost per changed word);
-3. where the neural scorer is available, it judges the surviving alternatives in the whole
-   sentence, which knows terms the trigram model has never seen ("random forest").
-
-Each phrase is judged on its own evidence: no document-wide verdict, so one tortured phrase in
-an otherwise clean abstract is still reported.
+Where the neural model is loaded it judges them (``neural_phrases``): it knows terms the trigram
+model has never seen ("random forest").  Without it, for every pair of adjacent words, a restored
+pair is kept if the trigram model's bigram statistics make it a collocation (its words go together
+far more often than chance) while the words as written do not, and it makes the sentence around it
+far likelier (trigram window gain, less a cost per changed word).  Each phrase is then judged on
+its own evidence, so one tortured phrase in an otherwise clean abstract is still reported.
 """
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .candidates import CandidateGenerator
 from .engine import Cancelled
@@ -48,13 +46,7 @@ class PhraseSettings:
     # Without the neural scorer the trigram evidence alone must be strong:
     min_collocation: float = 2.0  # log10 PMI a restored pair must reach: an established term
     min_gain: float = 4.0  # trigram score for a finding
-    # With it, the trigram score only picks what the neural scorer reads:
-    neural_spans: int = 2  # suspect runs per sentence
-    neural_alternatives: int = 4  # restorations per run
-    neural_screen: float = 3.0  # trigram score from which a run is read by the neural scorer
-    neural_margin: float = 4.0  # log10 sentence gain, less change costs, the neural scorer must find
-    right_tokens: int = 4  # tokens after the run the neural scorer reads
-    neural_budget: int = 600  # runs per text the neural scorer reads; the rest keep to the trigram bar
+    alternatives: int = 4  # restorations offered per run
     max_frequency: float = 6.0  # zipf: words commoner than this ("the", "of") are kept, never replaced
 
 
@@ -67,7 +59,6 @@ class Alternative:
     written: float  # log10 PMI of the pair as written
     changed: int  # words replaced
     relations: tuple[str, ...]  # per replaced word, why it may stand for the original
-    neural: float | None = None  # log10 sentence gain under the neural scorer, once it has read it
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +144,7 @@ class PhraseFinder:
         the trigram model's collocations alone."""
         if self._neural is not None:
             if self._judge is None:
-                self._judge = NeuralPhraseFinder(self._neural, self.weighed_originals)
+                self._judge = NeuralPhraseFinder(self._neural, self.weighed_originals, self._generator.zipf)
             return self._judge.find(text, cancelled)
         spans: list[_Span] = []
         for sentence in _sentences(tokenize(text)):
@@ -161,20 +152,11 @@ class PhraseFinder:
                 raise Cancelled
             spans += self._suspects(text, sentence)
         s = self.settings
-        read: list[_Span] = []
-        if self._neural is not None:
-            read = sorted((sp for sp in spans if sp.best.score >= s.neural_screen),
-                          key=lambda sp: -sp.best.score)[:s.neural_budget]
-            chosen = set(map(id, read))
-            spans = [sp for sp in spans if id(sp) not in chosen]
-            read = self._confirm(text, read, cancelled)
         spans = [sp for sp in spans if sp.best.collocation >= s.min_collocation and sp.best.score >= s.min_gain]
-        spans += read
         return [self._finding(text, sp) for sp in _non_overlapping(spans)]
 
     def _suspects(self, text: str, tokens: list[Token]) -> list[_Span]:
-        """The sentence's likeliest tortured runs by the trigram score (at most ``neural_spans`` of them
-        when the neural scorer is to read them), each with its best restorations."""
+        """The sentence's tortured runs by the trigram score, each with its best restorations."""
         s = self.settings
         words = [t.text.lower().replace("’", "'") for t in tokens]
         spans: list[_Span] = []
@@ -183,14 +165,11 @@ class PhraseFinder:
                 continue
             alts = self._pair_alternatives(words, i)
             if alts:
-                spans.append(_Span((tokens[i], tokens[i + 1]), i, alts[0], tuple(alts[1:s.neural_alternatives])))
-        if self._neural is not None:
-            spans = _non_overlapping(spans)
-            spans = sorted(spans, key=lambda sp: -sp.best.score)[:s.neural_spans]
+                spans.append(_Span((tokens[i], tokens[i + 1]), i, alts[0], tuple(alts[1:s.alternatives])))
         return spans
 
     def _replaceable(self, word: str) -> bool:
-        return len(word) > 1 and word.isalpha() and shared_lexicon().zipf(word) < self.settings.max_frequency
+        return len(word) > 1 and word.isalpha() and self._generator.zipf(word) < self.settings.max_frequency
 
     def _pair_alternatives(self, words: list[str], i: int) -> list[Alternative]:
         """Restorations of ``words[i:i+2]``, best first by the trigram score: window gain, collocation
@@ -213,7 +192,7 @@ class PhraseFinder:
         found.sort(reverse=True)
         base = self._window(words, i, 2)
         alts = []
-        for p, a, b, why_a, why_b in found[:4 * s.neural_alternatives + 20]:
+        for p, a, b, why_a, why_b in found[:4 * s.alternatives + 20]:
             changed = (a != w1) + (b != w2)
             hyp = words[:i] + [a, b] + words[i + 2:]
             gain = self._window(hyp, i, 2) - base
@@ -235,61 +214,21 @@ class PhraseFinder:
             total += logp(w, prev, prev2)
         return total
 
-    def _confirm(self, text: str, spans: list[_Span], cancelled: Callable[[], bool] | None) -> list[_Span]:
-        """The runs whose restoration the neural scorer finds far likelier in its sentence, re-ranked
-        by it; every run of the text is read in one batch (the scorer shares each sentence's prefix)."""
-        from .neural import Request
-
-        s = self.settings
-        if not spans:
-            return []
-        bounds = _sentence_bounds(text)
-        requests, owners = [], []
-        for span in spans:
-            lo, hi = bounds[span.tokens[0].sentence]
-            start, end = span.tokens[0].start, span.tokens[-1].end
-            alts = (span.best, *span.others)
-            options = (text[start:end], *(respell(text, span.tokens, a.words) for a in alts))
-            requests.append(Request(text[lo:hi], start - lo, end - lo, options, s.right_tokens))
-            owners.append((span, alts))
-
-        def interrupt() -> None:
-            if cancelled is not None and cancelled():
-                raise Cancelled
-
-        scores = self._neural.score_many(requests, interrupt=interrupt)
-        kept = []
-        for (span, alts), got in zip(owners, scores):
-            ranked = sorted((replace(a, neural=sc - got[0]) for sc, a in zip(got[1:], alts)),
-                            key=lambda a: -(a.neural - s.change_cost * a.changed))
-            best = ranked[0]
-            if best.neural - s.change_cost * best.changed >= s.neural_margin:
-                kept.append(_Span(span.tokens, span.start, best, tuple(ranked[1:])))
-        return kept
-
     def _finding(self, text: str, span: _Span) -> Finding:
         start, end = span.tokens[0].start, span.tokens[-1].end
         written = text[start:end]
         alts = (span.best, *span.others)[:3]
-        weigh = (lambda a: a.neural) if span.best.neural is not None else (lambda a: a.score)
-        top = weigh(span.best)
-        weights = [10 ** (weigh(a) - top) for a in alts]
+        weights = [10 ** (a.score - span.best.score) for a in alts]
         total = sum(weights)
         suggestions = tuple(Suggestion(respell(text, span.tokens, a.words), w / total, "; ".join(a.relations))
                             for a, w in zip(alts, weights))
         best = span.best
         restored = " ".join(best.words)
         said = written.lower()
-        if best.neural is not None:
-            evidence = (f"'{restored}' makes this sentence {10 ** best.neural:,.0f} times likelier than "
-                        f"'{said}' under the neural language model")
-            gain = best.neural - self.settings.change_cost * best.changed
-        else:
-            evidence = (f"'{restored}' is an established term (its words occur together "
-                        f"{10 ** best.collocation:,.0f} times more often than chance) where '{said}' is none; "
-                        f"the trigram model finds it {10 ** best.gain:,.0f} times likelier here")
-            gain = best.score
-        confidence = 1.0 - 1.0 / (1.0 + 10 ** gain)
+        evidence = (f"'{restored}' is an established term (its words occur together "
+                    f"{10 ** best.collocation:,.0f} times more often than chance) where '{said}' is none; "
+                    f"the trigram model finds it {10 ** best.gain:,.0f} times likelier here")
+        confidence = 1.0 - 1.0 / (1.0 + 10 ** best.score)
         return Finding(start, end, written, confidence, suggestions, evidence, KIND)
 
 
@@ -302,19 +241,10 @@ def _sentences(tokens: list[Token]) -> list[list[Token]]:
     return list(out.values())
 
 
-def _sentence_bounds(text: str) -> dict[int, tuple[int, int]]:
-    """Each sentence's (start, end) in ``text``, by the tokenizer's sentence number."""
-    out: dict[int, tuple[int, int]] = {}
-    for t in tokenize(text):
-        lo, _ = out.get(t.sentence, (t.start, t.end))
-        out[t.sentence] = (lo, t.end)
-    return out
-
-
 def _non_overlapping(spans: list[_Span]) -> list[_Span]:
     """The strongest spans, greedily, so that no two overlap."""
     chosen: list[_Span] = []
-    for span in sorted(spans, key=lambda s: -(s.best.neural if s.best.neural is not None else s.best.score)):
+    for span in sorted(spans, key=lambda s: -s.best.score):
         a, b = span.tokens[0].start, span.tokens[-1].end
         if all(b <= c.tokens[0].start or a >= c.tokens[-1].end for c in chosen):
             chosen.append(span)

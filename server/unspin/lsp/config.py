@@ -11,6 +11,7 @@ from lsprotocol import types
 
 from .. import allowlist
 from ..markup import canonical_language
+from ..register import PHRASE_MODES, PhraseMode
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class Settings:
     max_file_size: int = 2_000_000  # characters; larger documents get a warning instead of analysis
     debounce_ms: int = 50
     model: str = "neural"
-    phrases: bool = False  # phase 2 also looks for tortured phrases (as ``unspin check --phrases``)
+    phrases: PhraseMode = "auto"  # tortured phrases in phase 2: auto (research writing), always, never (as ``check``)
     fingerprints: str = ""  # a file of known tortured phrases (as ``unspin check --fingerprints``); "": none
     # Forces the position encoding for clients that cannot negotiate one and do not count UTF-16
     # (Vim's ALE counts bytes); read from initializationOptions only.
@@ -96,9 +97,11 @@ def _coerce(name: str, value: Any) -> Any:
             raise ValueError(f"must be one of {', '.join(MODELS)}")
         return str(value).lower()
     if name == "phrases":
-        if not isinstance(value, bool):
-            raise TypeError("must be true or false")
-        return value
+        if isinstance(value, bool):  # the setting's first form: on or off
+            return "always" if value else "never"
+        if str(value).lower() not in PHRASE_MODES:
+            raise ValueError(f"must be one of {', '.join(PHRASE_MODES)}")
+        return str(value).lower()
     if name == "fingerprints":
         if not isinstance(value, str):
             raise TypeError("must be the path of a fingerprint list")

@@ -19,6 +19,7 @@ from ..allowlist import AllowlistError
 from ..findings import Finding
 from ..fingerprints import FingerprintError, FingerprintList, load_fingerprints
 from ..phrases import merge_phrases
+from ..register import reads_phrases
 from . import diagnostics as diag
 from .config import Settings, add_to_workspace_allowlist, read_workspace_allowlist
 from .document import Document
@@ -122,12 +123,13 @@ class UnspinServer(LanguageServer):
         """Phase 2 for the document's current findings, published; None if there is none, or the
         document changed meanwhile (an edit cancels a refinement in flight)."""
         state = self.states.get(uri)
-        if (self.settings.model != "neural" or state is None or state.result is None
-                or not (state.raw_findings or self.settings.phrases) or state.unrefined is not None):
+        if self.settings.model != "neural" or state is None or state.result is None or state.unrefined is not None:
+            return None
+        phrases = reads_phrases(state.text, self.settings.phrases)
+        if not (state.raw_findings or phrases):
             return None
         version, text = state.version, state.text
-        while (got := await self.worker.refine(uri, (state.result, state.raw_findings),
-                                               self.settings.phrases)) is None:
+        while (got := await self.worker.refine(uri, (state.result, state.raw_findings), phrases)) is None:
             if not self.worker.was_preempted(uri) or self._changed(uri, version, text):
                 return None
             await self._quiet()  # made way for an edit elsewhere: wait until the editing pauses
