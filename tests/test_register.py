@@ -52,3 +52,12 @@ def test_checker_reads_phrases_in_research_writing_unless_told(monkeypatch, mode
 
     Checker(Quiet(), model=model, phrases=mode).findings(text, "plaintext", checking.allowlist.Allowlist())
     assert asked == ([text] if read else [])
+
+
+@pytest.mark.parametrize("argv, mode", [
+    (["check", "x.txt"], "auto"), (["check", "--phrases", "x.txt"], "always"),
+    (["fix", "--no-phrases", "x.txt"], "never"), (["scan", "--phrases", "x.txt", "--out", "o.jsonl"], "always")])
+def test_command_line_sets_the_phrase_mode(argv, mode):
+    from unspin.cli import checker, parser
+
+    assert checker(parser().parse_args(argv), None).phrases == mode  # type: ignore[arg-type]
