@@ -6,7 +6,7 @@ may stand for "demand"; the candidate is re-inflected to "demands".
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 
@@ -53,6 +53,17 @@ class Candidate:
     # log10 q of the same link in Moby, for a thesaurus original that Moby lists too (None if it does not): a
     # spinner drawing on either source may have written it, so both links count (``channel``)
     log_q_moby: float | None = None
+
+
+# A link read for ``CandidateGenerator._ranked``: (original, pos, relation, log10 q, log10 joint prior,
+# observed lemma, tag to re-inflect the original with or None).  Plain tuples: candidates are generated
+# for every distinct word of a document, and only the best few of its links become ``Candidate``s.
+_Option = tuple[str, str, str, float, float, str, "str | None"]
+
+
+def _candidate(form: str, option: _Option, log_unigram: float, log_q_moby: float | None = None) -> Candidate:
+    original, pos, relation, log_q, _, lemma, tag = option
+    return Candidate(form, original, pos, relation, lemma, log_q, log_unigram, tag is not None, "", log_q_moby)
 
 
 @dataclass(slots=True)
@@ -106,6 +117,7 @@ class CandidateGenerator:
         self._morphology = morphology
         self._moby = moby
         self.candidates = lru_cache(maxsize=200_000)(self._candidates)
+        self._moby_links = lru_cache(maxsize=50_000)(self._read_moby_links)
         self.distant = lru_cache(maxsize=20_000)(self._distant)
         self.is_old_form = lru_cache(maxsize=50_000)(self._is_old_form)
 
@@ -150,39 +162,44 @@ class CandidateGenerator:
         P(original) * q(observed | original).  Moby's broad entries hold many common words that would
         otherwise crowd out the close synonyms, so they get places of their own."""
         limit = 4 * MAX_CANDIDATES
-        thesaurus: list[tuple[ReverseEntry, str, str | None]] = []
-        moby: list[tuple[ReverseEntry, str, str | None]] = []
+        thesaurus: list[_Option] = []
+        moby: list[_Option] = []
         analyses = [(word, None, None), *self._morphology.analyses(word)[1]]
         for lemma, pos, tag in analyses:
             entries = (e for e in self._lexicon.originals(lemma)
                        if pos is None or (e.pos == pos and e.relation != "deriv"))
-            thesaurus += [(e, lemma, tag) for e in islice(entries, limit)]
-            moby += [(e, lemma, tag) for e in self._moby_entries(lemma, pos or "")]
+            thesaurus += [(e.original, e.pos, e.relation, e.log_q, e.log_joint, lemma, tag)
+                          for e in islice(entries, limit)]
+            moby += [(original, pos or "", "moby", log_q, log_joint, lemma, tag)
+                     for original, log_q, log_joint in self._moby_links(lemma)]
         found = self._ranked(word, thesaurus, limit)[:MAX_CANDIDATES]
         by_moby = self._ranked(word, moby, limit)
-        in_moby = {c.word: c.log_q for c in by_moby}
-        have = {c.word for c in found}
-        found = [replace(c, log_q_moby=in_moby.get(c.word)) for c in found]
-        return tuple(found) + tuple([c for c in by_moby if c.word not in have][:MAX_MOBY])
+        in_moby = {form: option[3] for _, form, option, _ in by_moby}
+        out = [_candidate(form, option, unigram, in_moby.get(form)) for _, form, option, unigram in found]
+        have = {c.word for c in out}
+        out += [_candidate(form, option, unigram) for _, form, option, unigram in
+                islice((b for b in by_moby if b[1] not in have), MAX_MOBY)]
+        return tuple(out)
 
-    def _ranked(self, word: str, options: list[tuple[ReverseEntry, str, str | None]],
-                limit: int) -> list[Candidate]:
-        """The forms ``options`` offer for ``word`` (entry, observed lemma, tag to re-inflect with), each
-        by its likeliest link, ranked by the joint prior."""
-        options.sort(key=lambda o: -o[0].log_joint)
-        best: dict[str, tuple[str, ReverseEntry, str | None]] = {}  # form -> (observed lemma, entry, tag)
+    def _ranked(self, word: str, options: list[_Option], limit: int) -> list[tuple[float, str, _Option, float]]:
+        """The forms ``options`` offer for ``word``, each by its likeliest link, as (joint log10 prior,
+        form, option, log10 unigram of the form), best first; only the ``limit`` likeliest options count."""
+        options.sort(key=lambda o: -o[4])
+        best: dict[str, _Option] = {}
         read = self._model.reading(word)  # "plough" is read "plow", which is then no candidate for it
-        for entry, lemma, tag in options[:limit]:
-            form = entry.original if tag is None else self._morphology.inflect(entry.original, tag)
-            if not self._may_stand_for(form, word, read):
+        inflect = self._morphology.inflect
+        for option in options[:limit]:
+            tag = option[6]
+            form = option[0] if tag is None else inflect(option[0], tag)
+            if form is None or not self._may_stand_for(form, word, read):
                 continue
             have = best.get(form)
-            if have is None or entry.log_q > have[1].log_q:
-                best[form] = (lemma, entry, tag)
+            if have is None or option[3] > have[3]:
+                best[form] = option
         logp = self._model.logp
-        found = [Candidate(form, e.original, e.pos, e.relation, lemma, e.log_q, logp(form, "", ""), tag is not None)
-                 for form, (lemma, e, tag) in best.items()]
-        found.sort(key=lambda c: -(c.log_q + c.log_unigram))
+        found = [(option[3] + (unigram := logp(form, "", "")), form, option, unigram)
+                 for form, option in best.items()]
+        found.sort(key=lambda f: -f[0])
         return found
 
     def zipf(self, word: str) -> float:
@@ -190,15 +207,15 @@ class CandidateGenerator:
         language model's unigram."""
         return max(self._lexicon.zipf(word), self._model.logp(word, "", "") + 9.0)
 
-    def _moby_entries(self, lemma: str, pos: str) -> list[ReverseEntry]:
-        """The single-word headwords whose Moby entry lists ``lemma``, as thesaurus entries: Moby says
-        nothing of parts of speech, so they take the analysis's own."""
+    def _read_moby_links(self, lemma: str) -> tuple[tuple[str, float, float], ...]:
+        """(headword, log10 q, log10 joint prior) of the single-word headwords whose Moby entry lists
+        ``lemma``.  Moby says nothing of parts of speech, so they take the analysis's own."""
         if self._moby is None or self.zipf(lemma) >= MOBY_MAX_ZIPF:
-            return []
+            return ()
         unigram = self._lexicon.log10_unigram
-        return [ReverseEntry(original, pos, "moby", link.log_q, link.log_q + unigram(original))
-                for link in self._moby.links(lemma, 3 * MAX_MOBY)
-                if " " not in (original := link.original.lower()) and original.isalpha()]
+        return tuple((original, link.log_q, link.log_q + unigram(original))
+                     for link in self._moby.links(lemma, 3 * MAX_MOBY)
+                     if " " not in (original := link.original.lower()) and original.isalpha())
 
     def _distant(self, word: str) -> tuple[Candidate, ...]:
         """Originals two thesaurus steps from ``word`` and not among its ``candidates``: ``c`` for which
