@@ -27,6 +27,7 @@ from .channel import (
     DocumentChannel,
     Vocabulary,
     evidence_weights,
+    form_class,
     repeats,
     eligibility,
     moby_share,
@@ -34,6 +35,9 @@ from .channel import (
     spin_log_likelihoods,
 )
 from .decoder import Slot, SlotPosterior, decode, lm_gains
+from .expansions import KIND as EXPANSION
+from .expansions import log_prior as expansion_log_prior
+from .expansions import read_phrases, shared_expansions
 from .distant import NEGLIGIBLE_SHARE, SHARE_SAMPLE, Evidence, Reach, reach, rerank, share, weigh
 from .findings import Finding, Suggestion
 from .language_model import LanguageModel, shared_model
@@ -78,6 +82,9 @@ class _Sentence:
     tokens: tuple[Token, ...]  # the word token behind each slot
     key: tuple  # what the LM gains depend on: the words and which of them are slots
     scored_key: tuple  # what the channel's verdicts depend on as well: ``key``, the slots' priors and case
+    word_tokens: tuple[Token, ...] = ()  # the token behind each of ``words``
+    text: str = ""  # the sentence as written, from its first token's start (``word_tokens`` offsets less ``start``)
+    start: int = 0
 
 
 @dataclass
@@ -196,9 +203,11 @@ class Engine:
         slots: list[Slot] = []
         slot_tokens: list[Token] = []
         model = self.model
+        word_tokens: list[Token] = []
         for tok in tokens:
             if tok.kind in ("punct", "end"):
                 continue
+            word_tokens.append(tok)
             form = _lm_form(tok)
             read = form
             if tok.kind == "word" and len(form) > 1:
@@ -213,7 +222,9 @@ class Engine:
             words.append(read)
         key = (tuple(words), tuple(s.index for s in slots))
         verdict_key = (key, tuple((s.log_prior, s.capitalized) for s in slots))
-        return _Sentence(key[0], tuple(slots), tuple(slot_tokens), key, verdict_key)
+        start = tokens[0].start if tokens else 0
+        return _Sentence(key[0], tuple(slots), tuple(slot_tokens), key, verdict_key, tuple(word_tokens),
+                         text[start:tokens[-1].end] if tokens else "", start)
 
     @staticmethod
     def _log_prior(text: str, tok: Token, first: bool, blind: bool) -> float:
@@ -278,11 +289,39 @@ class Engine:
                 posts = [post if found is None else rerank(post, found, fitted.pools.get(found.word) or weigh([found]),
                                                            pi, most)
                          for post, found in zip(posts, self._reaches(fitted, sent, scale, _never))]
-            got = fitted.findings[key] = [
-                self._finding(post, token, post.spun * scale)
-                for post, token in zip(posts, sent.tokens)
-                if post is not None and post.spun * scale >= threshold]
+            got = [self._finding(post, token, post.spun * scale)
+                   for post, token in zip(posts, sent.tokens)
+                   if post is not None and post.spun * scale >= threshold]
+            got = fitted.findings[key] = _with_phrases(got, self._phrase_findings(fitted, sent, scale, threshold))
         return got
+
+    def _phrase_findings(self, fitted: _Fitted, sent: _Sentence, scale: float, threshold: float) -> list[Finding]:
+        """Phrases the spinner wrote for one word in a sentence judged spun (see ``expansions``), the
+        likeliest first where they overlap."""
+        text, at = sent.text, sent.start
+        joined = [text[a.end - at:b.start - at].strip(" \t") == "" and text[a.end - at:b.start - at].count("\n") < 2
+                  for a, b in zip(sent.word_tokens, sent.word_tokens[1:])]
+        channel = fitted.channel
+        weight = channel.params.lm_weight
+        found: list[Finding] = []
+        for r in sorted(read_phrases(self.model, shared_expansions(), sent.words, joined),
+                        key=lambda r: -(r.gain * weight + r.expansion.log_q)):
+            first, last = sent.word_tokens[r.first], sent.word_tokens[r.first + r.length - 1]
+            # A phrase with capitals mid-sentence ("European Union", "United States") is the author's name
+            # for something: the trigram model, which reads it in lower case, cannot tell.
+            if any(t.text[0].isupper() for t in sent.word_tokens[max(1, r.first):r.first + r.length]):
+                continue
+            rate = float(channel.class_rates[form_class(False, False)])
+            odds = expansion_log_prior(r.expansion, rate, channel.moby_share) + weight * r.gain
+            p = scale / (1.0 + 10.0 ** -min(50.0, odds))
+            if p < threshold or any(f.start < last.end and first.start < f.end for f in found):
+                continue
+            written = text[first.start - at:last.end - at]
+            suggestion = Suggestion(match_case(first.text, r.expansion.original), 1.0, r.expansion.relation)
+            evidence = (f"the surrounding words make '{r.expansion.original}' {10 ** r.gain:,.0f} times likelier "
+                        f"than '{written.lower()}' under the trigram model, in a part of the text judged spun")
+            found.append(Finding(first.start, last.end, written, p, (suggestion,), evidence, EXPANSION))
+        return found
 
     def _weigh_distant(self, fitted: _Fitted, sentences: list[tuple[_Sentence, float]],
                        check: Callable[[], bool]) -> None:
@@ -410,6 +449,15 @@ def _relation_text(observed: str, relation: str, original: str, pos: str, via: s
     through = f", through '{via}'" if via else ""
     pos_name = f" ({POS_NAMES[pos]})" if pos in POS_NAMES else ""
     return f"'{observed}' {RELATION_NAMES[relation]} '{original}'{pos_name}{through}"
+
+
+def _with_phrases(words: list[Finding], phrases: list[Finding]) -> list[Finding]:
+    """Word findings and phrase findings of one sentence, by offset; a phrase takes the place of the
+    words it covers (a spinner wrote the whole phrase)."""
+    if not phrases:
+        return words
+    kept = [f for f in words if not any(p.start < f.end and f.start < p.end for p in phrases)]
+    return sorted(kept + phrases, key=lambda f: f.start)
 
 
 def _presence(fitted: _Fitted, placed: list[tuple[int, _Sentence]]) -> list[float]:
