@@ -9,11 +9,12 @@ sentences that changed.
 """
 from __future__ import annotations
 
+import math
 import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -28,6 +29,7 @@ from .channel import (
     Vocabulary,
     evidence_weights,
     form_class,
+    source_log_q,
     repeats,
     eligibility,
     moby_share,
@@ -61,6 +63,10 @@ _DOCUMENTS_KEPT = 8
 # language server refits once edits pause).
 REFIT_SHARE = 0.2
 JUDGED_SPUN = 0.5  # P(spun) from which a word is read as its original when its neighbours are weighed
+# Spun words per candidate word in text judged clean: there a word is reported on its own evidence only,
+# when its likeliest original is far likelier in context ("helium is assured" for "he is assured").
+LONE_RATE = 1e-5
+LONE_OLD_PROSE = 2.0  # log10: what old prose's own words ("hither", "twelvemonth") can yield on their own
 
 
 class Cancelled(Exception):
@@ -95,6 +101,7 @@ class _Fitted:
     keys: frozenset[tuple]
     slots: int
     presence: dict[tuple, float]  # per sentence key: P(it may be spun at all), see ``sections``
+    old_register: float = 0.0  # P(the document is old prose), see ``sections``
     decoded: dict[tuple, list[SlotPosterior | None]] = field(default_factory=dict)
     reaches: dict[tuple, list[Reach | None]] = field(default_factory=dict)  # per sentence, see ``distant``
     distant_share: float | None = None  # of the document's substitutions, see ``distant``
@@ -149,18 +156,17 @@ class Engine:
             placed = self._sentences(text, check)
             fitted = self._channel_for(document, [sent for _, sent in placed], refit, check)
             findings: list[Finding] = []
-            if fitted.channel.doc_probability < max(threshold, MIN_DOC_PROBABILITY):
-                return findings
+            gate = max(threshold, MIN_DOC_PROBABILITY)
+            spun = fitted.channel.doc_probability >= gate
             scaled = [(offset, sent, scale) for (offset, sent), scale in zip(placed, _presence(fitted, placed))
                       if sent.slots]
-            if fitted.distant_share is None:
+            if spun and fitted.distant_share is None:
                 self._weigh_distant(fitted, [(sent, scale) for _, sent, scale in scaled], check)
             for offset, sent, scale in scaled:
-                if scale < max(threshold, MIN_DOC_PROBABILITY):
-                    continue
                 _poll(check)
-                for f in self._sentence_findings(fitted, sent, scale, threshold):
-                    findings.append(f.shifted(offset) if offset else f)
+                found = self._sentence_findings(fitted, sent, scale, threshold) if spun and scale >= gate else []
+                found = _with_lone(found, self._lone_findings(fitted, sent, threshold))
+                findings += [f.shifted(offset) if offset else f for f in found]
         return findings
 
     def forget(self, document: str) -> None:
@@ -271,7 +277,7 @@ class Engine:
                 return prev
         channel, presence = self._fit_channel(sentences, check)
         fitted = _Fitted(channel, frozenset(sent.key for sent in sentences), sum(len(sent.slots) for sent in sentences),
-                         presence)
+                         presence, self._old_register(sentences))
         if document is not None:
             self._remember(self._fitted, document, fitted, _DOCUMENTS_KEPT)
         return fitted
@@ -322,6 +328,31 @@ class Engine:
                         f"than '{written.lower()}' under the trigram model, in a part of the text judged spun")
             found.append(Finding(first.start, last.end, written, p, (suggestion,), evidence, EXPANSION))
         return found
+
+    def _lone_findings(self, fitted: _Fitted, sent: _Sentence, threshold: float) -> list[Finding]:
+        """The sentence's words whose own evidence suffices wherever they stand, spun section or not:
+        the odds of the likeliest original at ``LONE_RATE``, offsets relative to its chunk."""
+        channel = fitted.channel
+        key = ("lone", sent.scored_key, sent.tokens[0].start, channel.moby_share, fitted.old_register, threshold)
+        got = fitted.findings.get(key)
+        if got is None:
+            got = []
+            bar = -math.log10(LONE_RATE) + LONE_OLD_PROSE * fitted.old_register
+            for slot, token, gains in zip(sent.slots, sent.tokens, self._observed_gains(sent)):
+                scores = [channel.params.context(g, c.log_unigram - slot.log_unigram)
+                          + source_log_q(c, channel.moby_share) + slot.log_prior
+                          for g, c in zip(gains, slot.candidates)]
+                best = max(scores, default=-math.inf)
+                p = 1.0 / (1.0 + 10.0 ** -min(50.0, best - bar))
+                if p < threshold:
+                    continue
+                order = sorted(range(len(scores)), key=lambda k: -scores[k])[:self.settings.max_suggestions]
+                weights = [10.0 ** (scores[k] - best) for k in order]
+                ranked = tuple((slot.candidates[k], w / sum(weights)) for k, w in zip(order, weights))
+                f = self._finding(SlotPosterior(slot, p, ranked, gains[order[0]]), token, p)
+                got.append(replace(f, evidence=f"{f.evidence}; reported on this evidence alone"))
+            fitted.findings[key] = got
+        return got
 
     def _weigh_distant(self, fitted: _Fitted, sentences: list[tuple[_Sentence, float]],
                        check: Callable[[], bool]) -> None:
@@ -449,6 +480,14 @@ def _relation_text(observed: str, relation: str, original: str, pos: str, via: s
     through = f", through '{via}'" if via else ""
     pos_name = f" ({POS_NAMES[pos]})" if pos in POS_NAMES else ""
     return f"'{observed}' {RELATION_NAMES[relation]} '{original}'{pos_name}{through}"
+
+
+def _with_lone(found: list[Finding], lone: list[Finding]) -> list[Finding]:
+    """A sentence's findings with the words reported on their own evidence that they lack."""
+    if not lone:
+        return found
+    extra = [f for f in lone if not any(g.start < f.end and f.start < g.end for g in found)]
+    return sorted(found + extra, key=lambda f: f.start) if extra else found
 
 
 def _with_phrases(words: list[Finding], phrases: list[Finding]) -> list[Finding]:
