@@ -166,3 +166,14 @@ def test_a_link_both_thesauri_list_explains_a_moby_spinners_word():
     assert spin_explanations([(slot(only), [2.0])])[1][0] == 0.0
     assert source_log_q(both, 0.9) > source_log_q(only, 0.9)
     assert abs(source_log_q(only, 0.9) - (-0.3 - 1.0)) < 1e-9
+
+
+def test_a_long_fit_can_be_abandoned_every_few_hundred_words():
+    """The fit polls its caller often enough that an edit elsewhere is not kept waiting: at least once
+    per 512 slots while its table is built and per block of every E-step."""
+    evidence = [(_slot(i, ("syn", "hyper")), [1.0, 0.0]) for i in range(8192)]
+    vocabulary = Vocabulary.count([s.observed for s, _ in evidence], str)
+    polls = []
+    DocumentChannel(ChannelParams(), 1.0).fit(evidence, vocabulary, lambda: polls.append(1))
+    per_pass = len(evidence) // 4096  # E-step blocks
+    assert len(polls) >= len(evidence) // 512 + ChannelParams().em_iterations * (1 + per_pass)

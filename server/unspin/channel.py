@@ -64,6 +64,7 @@ REFERENCE_RATE = 0.1
 MIN_RATE = 0.05
 MIN_DOC_PROBABILITY = 1e-3  # below this the document is judged clean and not decoded at all
 _BLOCK = 4096  # rows per E-step block
+_POLL_ROWS = 512  # slots between two polls while the table is built (about 50 ms)
 HOPELESS = -3.0  # log10: a slot whose best candidate scores below this cannot be spun at any rate
 MOBY_SHARES = (0.02, 0.1, 0.3, 0.6, 0.9)  # shares of a spinner's replacements drawn from Moby, see ``moby_share``
 
@@ -185,7 +186,7 @@ class _Table:
         cls_obs, cls_cand = np.zeros(n, dtype=np.int8), np.zeros((n, k), dtype=np.int8)
         relation = np.zeros((n, k), dtype=np.int8)
         for i, (slot, gains) in enumerate(evidence):
-            if i % _BLOCK == 0:
+            if i % _POLL_ROWS == 0:
                 poll()
             obs[i] = word_id(slot.observed)
             lemma_obs[i] = lemma_id(slot.lemma)
@@ -371,7 +372,7 @@ class DocumentChannel:
         prior_mix = joint / np.maximum(joint.sum(axis=1, keepdims=True), 1e-300)
         for _ in range(p.em_iterations):
             poll()
-            spun_p, probs = normalized(*self._log_scores(t, self._own, self._group))
+            spun_p, probs = normalized(*self._log_scores(t, self._own, self._group, poll))
             spun_p, probs = np.where(hopeful, spun_p, 0.0), np.where(hopeful[:, None], probs, 0.0)
             # A slot's own posterior is its whole group's share of the counts (see ``repeats``), so
             # leaving it out when the slot is next judged leaves out its repeats as well.
@@ -390,7 +391,7 @@ class DocumentChannel:
             self.class_rates = np.maximum(MIN_CLASS_RATE, (spun_by_class + p.class_strength * self.rate)
                                           / (originals_by_class + p.class_strength))
             self.relation_lift = self._relation_lift(t, spun_p, probs, prior_mix)
-        self._final = self._log_scores(t, self._own, self._group)
+        self._final = self._log_scores(t, self._own, self._group, poll)
         return self
 
     def _relation_lift(self, t: _Table, spun_p: np.ndarray, probs: np.ndarray,
@@ -406,15 +407,18 @@ class DocumentChannel:
         lift = (seen + s * expected) / np.maximum((spun + s) * expected, 1e-12)
         return np.where(expected > 1e-9, np.clip(lift, MIN_RELATION_LIFT, MAX_RELATION_LIFT), 1.0)
 
-    def _log_scores(self, t: _Table, own: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _log_scores(self, t: _Table, own: np.ndarray, group: np.ndarray,
+                    poll: Callable[[], None] = lambda: None) -> tuple[np.ndarray, np.ndarray]:
         """log10 score of keeping each slot's observed word and of each candidate original, under the
         current counts less each slot's ``own`` posteriors and its ``group``'s share of the kept counts.
 
         Computed in blocks of rows: the arithmetic needs a dozen temporaries of the table's size,
-        which for a long document would otherwise double the process's peak memory.
+        which for a long document would otherwise double the process's peak memory.  ``poll`` is
+        called between blocks (it may raise to abandon the fit).
         """
         keep, scores = np.empty(len(t.context)), np.empty(t.context.shape)
         for start in range(0, len(t.context), _BLOCK):
+            poll()
             rows = slice(start, start + _BLOCK)
             keep[rows], scores[rows] = self._log_scores_rows(t, rows, own[rows], group[rows])
         return keep, scores

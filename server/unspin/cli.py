@@ -7,7 +7,6 @@ formats.  Subcommands are one ``add_*`` function for the parser and one ``run_*`
 from __future__ import annotations
 
 import argparse
-import gc
 import difflib
 import multiprocessing
 import os
@@ -16,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from . import __version__
+from . import __version__, collector
 from .checking import Checker, FileResult
 from .documents import DEFAULT_MAX_BYTES, InputError, expand_paths, write_atomic
 from .engine import Engine
@@ -204,7 +203,7 @@ def each_file(paths: list[str], check: Checker, task: Callable[[Checker, str], A
     _worker_checker, _worker_task = check, task
     _ = check.engine.model  # load before forking, so every worker shares it
     check.load_models()
-    gc.freeze()  # the collector then never touches the shared tables, so the workers do not copy them
+    collector.freeze_loaded()  # the workers then do not copy the shared tables
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         for k, result in enumerate(pool.imap(_run_in_worker, paths, chunksize=1)):
             yield result
@@ -347,9 +346,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve(argv[1:])
     args = parser().parse_args(argv)
-    # The engine allocates millions of short-lived tuples per document and few reference cycles, so the
-    # default threshold (a collection every 700 allocations) only costs time.
-    gc.set_threshold(50_000, 20, 20)
+    collector.tune()
     try:
         return int(args.run(args, Engine()))
     except FingerprintError as e:

@@ -275,9 +275,9 @@ class Engine:
             fresh = sum(len(sent.slots) for sent in sentences if sent.key not in prev.keys)
             if fresh <= REFIT_SHARE * prev.slots:
                 return prev
-        channel, presence = self._fit_channel(sentences, check)
+        channel, presence, old_register = self._fit_channel(sentences, check)
         fitted = _Fitted(channel, frozenset(sent.key for sent in sentences), sum(len(sent.slots) for sent in sentences),
-                         presence, self._old_register(sentences))
+                         presence, old_register)
         if document is not None:
             self._remember(self._fitted, document, fitted, _DOCUMENTS_KEPT)
         return fitted
@@ -404,9 +404,10 @@ class Engine:
         return got
 
     def _fit_channel(self, sentences: list[_Sentence],
-                     check: Callable[[], bool]) -> tuple[DocumentChannel, dict[tuple, float]]:
-        """The document's channel, and each sentence's probability of lying where the spinner was at work
-        (see ``sections``); EM runs only if some part of the document is judged spun at all."""
+                     check: Callable[[], bool]) -> tuple[DocumentChannel, dict[tuple, float], float]:
+        """The document's channel, each sentence's probability of lying where the spinner was at work
+        (see ``sections``) and the document's probability of being old prose; EM runs only if some
+        part of the document is judged spun at all."""
         evidence: list[tuple[Slot, array]] = []
         thesaurus, moby = array("d"), array("d")
         for sent in sentences:
@@ -422,14 +423,15 @@ class Engine:
         weighted = weights * spin_log_likelihoods(by_thesaurus, by_moby, share)
         counted = weights * eligibility(by_thesaurus, share)
         bounds = np.cumsum([0] + [len(sent.slots) for sent in sentences])
+        old_register = self._old_register(sentences)
         presence = spin_presence([SentenceEvidence(float(weighted[a:b].sum()), float(counted[a:b].sum()))
-                                  for a, b in zip(bounds[:-1], bounds[1:])], self._old_register(sentences))
+                                  for a, b in zip(bounds[:-1], bounds[1:])], old_register)
         channel = DocumentChannel(self.settings.channel, max(presence, default=0.0), share)
         if channel.doc_probability >= MIN_DOC_PROBABILITY:
             vocabulary = Vocabulary.count((w for sent in sentences for w in sent.words), self._candidates().lemma)
             per_slot = np.repeat(presence, np.diff(bounds)) if len(evidence) else np.zeros(0)
             channel.fit(evidence, vocabulary, lambda: _poll(check), repeated, per_slot)
-        return channel, {sent.key: p for sent, p in zip(sentences, presence)}
+        return channel, {sent.key: p for sent, p in zip(sentences, presence)}, old_register
 
     def _old_register(self, sentences: list[_Sentence]) -> float:
         """P(the document is old prose), from its share of old-register forms (see ``sections``)."""

@@ -42,6 +42,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
+from .. import collector
 from ..findings import Finding
 from .delta import Delta, apply, diff
 
@@ -67,6 +68,7 @@ def _init(generations, parent: int | None) -> None:
     _generations = generations
     if parent is not None:
         _die_with(parent)
+        collector.tune()
 
 
 def _die_with(parent: int) -> None:
@@ -181,6 +183,7 @@ def _the_engine() -> Engine:
 def _warm_up() -> None:
     """Load the models and tables (not cancellable: every later request needs them)."""
     _the_engine().analyze("Warm up.", 1.0)
+    collector.freeze_loaded()
 
 
 class _Turns:
