@@ -213,9 +213,8 @@ class CandidateGenerator:
         if self._moby is None or self.zipf(lemma) >= MOBY_MAX_ZIPF:
             return ()
         unigram = self._lexicon.log10_unigram
-        return tuple((original, link.log_q, link.log_q + unigram(original))
-                     for link in self._moby.links(lemma, 3 * MAX_MOBY)
-                     if " " not in (original := link.original.lower()) and original.isalpha())
+        return tuple((original, log_q, log_q + unigram(original))
+                     for original, log_q in self._moby.single_words(lemma, 3 * MAX_MOBY))
 
     def _distant(self, word: str) -> tuple[Candidate, ...]:
         """Originals two thesaurus steps from ``word`` and not among its ``candidates``: ``c`` for which

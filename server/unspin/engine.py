@@ -305,10 +305,11 @@ class Engine:
         """Phrases the spinner wrote for one word in a sentence judged spun (see ``expansions``), the
         likeliest first where they overlap."""
         text, at = sent.text, sent.start
-        joined = [text[a.end - at:b.start - at].strip(" \t") == "" and text[a.end - at:b.start - at].count("\n") < 2
-                  for a, b in zip(sent.word_tokens, sent.word_tokens[1:])]
+        gaps = [text[a.end - at:b.start - at] for a, b in zip(sent.word_tokens, sent.word_tokens[1:])]
+        joined = [gap.strip(" \t") == "" and gap.count("\n") < 2 for gap in gaps]
         channel = fitted.channel
         weight = channel.params.lm_weight
+        rate = float(channel.class_rates[form_class(False, False)])
         found: list[Finding] = []
         for r in sorted(read_phrases(self.model, shared_expansions(), sent.words, joined),
                         key=lambda r: -(r.gain * weight + r.expansion.log_q)):
@@ -317,7 +318,6 @@ class Engine:
             # for something: the trigram model, which reads it in lower case, cannot tell.
             if any(t.text[0].isupper() for t in sent.word_tokens[max(1, r.first):r.first + r.length]):
                 continue
-            rate = float(channel.class_rates[form_class(False, False)])
             odds = expansion_log_prior(r.expansion, rate, channel.moby_share) + weight * r.gain
             p = scale / (1.0 + 10.0 ** -min(50.0, odds))
             if p < threshold or any(f.start < last.end and first.start < f.end for f in found):
@@ -348,7 +348,8 @@ class Engine:
                     continue
                 order = sorted(range(len(scores)), key=lambda k: -scores[k])[:self.settings.max_suggestions]
                 weights = [10.0 ** (scores[k] - best) for k in order]
-                ranked = tuple((slot.candidates[k], w / sum(weights)) for k, w in zip(order, weights))
+                total = sum(weights)
+                ranked = tuple((slot.candidates[k], w / total) for k, w in zip(order, weights))
                 f = self._finding(SlotPosterior(slot, p, ranked, gains[order[0]]), token, p)
                 got.append(replace(f, evidence=f"{f.evidence}; reported on this evidence alone"))
             fitted.findings[key] = got

@@ -24,7 +24,6 @@ from .sorted_table import SortedTable
 
 KIND = "phrase"
 LONGEST = 4  # words in the longest phrase looked up
-SOURCES = ("wordnet", "moby")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +65,8 @@ class Expansions:
         found = [Expansion(phrase, word, float(log_q), "wordnet")
                  for row in self._wordnet.rows(phrase) for word, log_q in (cell.rsplit(":", 1) for cell in row)]
         if self._moby is not None:
-            found += [Expansion(phrase, link.original.lower(), link.log_q, "moby")
-                      for link in self._moby.links(phrase, 20)
-                      if " " not in link.original and link.original.isalpha()]
+            found += [Expansion(phrase, original, log_q, "moby")
+                      for original, log_q in self._moby.single_words(phrase, 20)]
         return tuple(found)
 
 
@@ -86,10 +84,10 @@ def read_phrases(model: LanguageModel, expansions: Expansions, words: tuple[str,
     for, each read as its best single word."""
     out = []
     for i in range(len(words) - 1):
+        if words[i].startswith("<"):  # a number or a word the tokenizer could not read
+            continue
         for n in range(2, LONGEST + 1):
             if i + n > len(words) or not joined[i + n - 2] or words[i + n - 1].startswith("<"):
-                break
-            if words[i].startswith("<"):
                 break
             found = expansions.of(" ".join(words[i:i + n]))
             options = [e for e in found if model.known(e.original)]

@@ -52,6 +52,12 @@ class Moby:
             self._parsed.move_to_end(key)
         return got
 
+    def single_words(self, observed: str, most: int | None = None) -> list[tuple[str, float]]:
+        """(headword in lower case, log10 q) of the ``links`` whose headword is one word of letters: the
+        originals a spinner replacing a single word may have had."""
+        return [(original, link.log_q) for link in self.links(observed, most)
+                if " " not in (original := link.original.lower()) and original.isalpha()]
+
     def originals(self, observed: str) -> tuple[str, ...]:
         """The headwords ``observed`` may have replaced: possible originals of a spun word or phrase."""
         return tuple(link.original for link in self.links(observed))
