@@ -50,7 +50,7 @@ class FakeWorker:
             return None
         return next(self.ids), [_finding(0.8 if refit else 0.6)]
 
-    async def refine(self, document, base, phrases=False):
+    async def refine(self, document, base, phrases=False, threshold=0.5):
         return None
 
     def was_preempted(self, document):
@@ -121,7 +121,7 @@ async def test_code_action_edits_carry_the_document_version_when_the_client_take
 # -- phase 2 with the real worker, run in this process so that its refine can be replaced ------------
 
 
-def _reversed_suggestions(text, findings, cancelled):
+def _reversed_suggestions(text, findings, cancelled, **_):
     return [Finding(f.start, f.end, f.text, f.confidence, f.suggestions[::-1], f.evidence, f.kind) for f in findings]
 
 
@@ -162,7 +162,7 @@ async def test_trigram_model_and_a_missing_refine_module_mean_no_phase_two(monke
 async def test_an_edit_cancels_a_refinement_in_flight(monkeypatch, worker):
     started, saw_cancel = threading.Event(), threading.Event()
 
-    def slow_refine(text, findings, cancelled):
+    def slow_refine(text, findings, cancelled, **_):
         started.set()
         for _ in range(1000):
             if cancelled():
@@ -198,7 +198,7 @@ class RefiningFakeWorker(FakeWorker):
         self.text = text
         return await super().analyze(text, threshold, document, refit, base, urgent, language)
 
-    async def refine(self, document, base, phrases=False):
+    async def refine(self, document, base, phrases=False, threshold=0.5):
         self.refined.append(self.text)
         return next(self.ids), [_finding(0.6, "hi", "he")]
 
@@ -224,7 +224,7 @@ async def test_phase_two_reads_a_document_without_word_findings_for_phrases(monk
     """A clean abstract with one tortured phrase has no word findings; the phrase pass must still run."""
     asked = []
 
-    def phrase_pass(text, findings, cancelled):
+    def phrase_pass(text, findings, cancelled, **_):
         asked.append(findings)
         return [Finding(0, 25, "Counterfeit consciousness", 0.95, (Suggestion("Artificial intelligence", 1.0, ""),),
                         "", "phrase")]
@@ -251,7 +251,7 @@ async def test_by_default_phase_two_reads_research_writing_for_phrases(monkeypat
     research writing, where tortured phrases occur."""
     asked = []
     monkeypatch.setattr(worker_module, "_refiner",
-                        lambda phrases=False: (lambda t, f, c: asked.append(phrases) or []) if phrases else None)
+                        lambda phrases=False: (lambda t, f, c, **_: asked.append(phrases) or []) if phrases else None)
     monkeypatch.setattr(srv, "SETTLE_DELAY", 0)
     ls = _server(worker)
     ls.settings = ls.settings.merged({"phrases": mode})

@@ -2,13 +2,15 @@
 stand-in scorer, and with the real model where installed."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from unspin import refine as refine_module
 from unspin.engine import Cancelled
 from unspin.findings import Finding, Suggestion
 from unspin.neural import Request
-from unspin.refine import Weights, refine_words
+from unspin.refine import Scored, Weights, judged, refine_words
 
 
 class FakeScorer:
@@ -29,7 +31,7 @@ def finding(text: str, word: str, suggestions: list[tuple[str, float]], nth: int
     start = -1
     for _ in range(nth + 1):
         start = text.index(word, start + 1)
-    return Finding(start, start + len(word), word, 0.9,
+    return Finding(start, start + len(word), word, 0.7,
                    tuple(Suggestion(s, p, f"'{word}' is a synonym of '{s}'") for s, p in suggestions),
                    "the trigram model says so")
 
@@ -37,21 +39,42 @@ def finding(text: str, word: str, suggestions: list[tuple[str, float]], nth: int
 TEXT = "They can not hold to a new date. The talks went on."
 
 
-def test_the_neural_model_reorders_close_suggestions_and_keeps_the_confidence():
+def test_the_neural_model_reorders_close_suggestions_and_keeps_their_mass():
     f = finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4), ("wait", 0.001)])
-    out = refine_words(TEXT, [f], scorer=FakeScorer({"have": -12.0, "agree": -10.0}))[0]
+    out = refine_words(TEXT, [f], scorer=FakeScorer({"have": -12.0, "agree": -10.0, "hold": -11.0}))[0]
     assert [s.text for s in out.suggestions] == ["agree", "have", "wait"]
     assert sum(s.probability for s in out.suggestions) == pytest.approx(sum(s.probability for s in f.suggestions))
     assert out.suggestions[0].relation == "'hold' is a synonym of 'agree'"
-    assert (out.start, out.end, out.confidence) == (f.start, f.end, f.confidence)
-    assert out.evidence.startswith("the trigram model says so; SmolLM2: 'agree' 100 times likelier than 'have'")
+    assert (out.start, out.end) == (f.start, f.end)
+    assert out.evidence.startswith("the trigram model says so; SmolLM2: 'agree' 10 times likelier than 'hold'")
 
 
-def test_a_far_weaker_suggestion_is_not_weighed():
+def test_a_far_weaker_suggestion_is_not_moved_ahead():
     f = finding(TEXT, "hold", [("have", 0.9), ("wait", 0.001)])
-    fake = FakeScorer({"wait": 0.0})
-    assert refine_words(TEXT, [f], scorer=fake) == [f]
-    assert fake.requests == []
+    out = refine_words(TEXT, [f], scorer=FakeScorer({"wait": 0.0, "have": -9.0, "hold": -12.0}))[0]
+    assert [s.text for s in out.suggestions] == ["have", "wait"]
+
+
+def test_the_model_withdraws_a_finding_it_reads_as_written():
+    f = finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4)])
+    assert refine_words(TEXT, [f], scorer=FakeScorer({"hold": -9.0, "have": -10.0, "agree": -11.0})) == []
+
+
+def test_the_model_confirms_a_finding_put_to_it_for_review():
+    f = replace(finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4)]), confidence=0.2)
+    out = refine_words(TEXT, [f], scorer=FakeScorer({"hold": -14.0, "have": -12.0, "agree": -10.0}))
+    assert [o.best for o in out] == ["agree"]
+    assert out[0].confidence > 0.5
+    weaker = refine_words(TEXT, [f], scorer=FakeScorer({"hold": -14.0, "have": -12.0, "agree": -10.0}), threshold=0.9)
+    assert weaker == []
+
+
+def test_the_judged_confidence_grows_with_the_models_preference_up_to_a_cap():
+    f = finding(TEXT, "hold", [("agree", 0.9)])
+    lifts = [0.0, 1.0, 2.0, 4.0, 6.0]
+    confidence = [judged(Scored(f, (-10.0 + lift,), -10.0)) for lift in lifts]
+    assert confidence == sorted(confidence) and confidence[0] < f.confidence < confidence[-1]
+    assert confidence[-1] == confidence[-2]
 
 
 def test_each_finding_is_read_with_the_others_restored():
@@ -59,7 +82,7 @@ def test_each_finding_is_read_with_the_others_restored():
     f2 = finding(TEXT, "new", [("fresh", 0.5), ("novel", 0.4)])
     f3 = finding(TEXT, "talks", [("chats", 0.5), ("meetings", 0.4)])
     fake = FakeScorer({})
-    refine_words(TEXT, [f1, f2, f3], scorer=fake, weights=Weights(observed=True))
+    refine_words(TEXT, [f1, f2, f3], scorer=fake)
     texts = {r.text[r.start:r.end]: r for r in fake.requests}
     assert texts["fresh"].text == "They can not have to a fresh date."
     assert texts["fresh"].alternatives == ("fresh", "novel", "new")  # the observed word last
@@ -127,7 +150,7 @@ def test_every_occurrence_of_a_word_adds_its_evidence():
 
         def score_many(self, requests, interrupt=None, whole=True):
             self.requests.extend(requests)
-            return [[-10.0, -10.5] if "was clear" in r.text else [-12.0, -10.0] for r in requests]
+            return [[-10.0, -10.5, -12.0] if "was clear" in r.text else [-12.0, -10.0, -12.0] for r in requests]
 
     out = refine_words(text, fs, scorer=Split({}), weights=Weights(pool=True))
     assert [f.best for f in out] == ["demand", "demand", "demand"]
@@ -139,7 +162,8 @@ def test_the_command_line_refines_unless_told_trigram(monkeypatch, tmp_path, cap
     from unspin import checking, cli
     calls = []
     name = "refine_words" if hasattr(checking, "refine_words") else "refine"
-    monkeypatch.setattr(checking, name, lambda text, found, cancelled=None: calls.append(len(found)) or found)
+    monkeypatch.setattr(checking, name, lambda text, found, cancelled=None, **_: calls.append(len(found)) or found)
+    monkeypatch.setattr(checking, "shared_scorer", lambda: object())
     spun = tmp_path / "spun.txt"
     spun.write_text("Officials said helium volition not beryllium able to attend the meeting, "
                     "and they tin not hold connected a caller date oregon time.\n", encoding="utf-8")

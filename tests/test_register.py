@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from unspin import checking
 from unspin.checking import Checker
+from unspin.engine import EngineSettings
 from unspin.register import reads_phrases, scientific
 
 CORPUS = Path(__file__).resolve().parents[1] / "benchmarks" / "corpus"
@@ -44,10 +45,12 @@ def test_modes():
 def test_checker_reads_phrases_in_research_writing_unless_told(monkeypatch, model, mode, text, read):
     asked = []
     monkeypatch.setattr(checking, "find_phrases", lambda prose, found, tick: asked.append(prose) or found)
-    monkeypatch.setattr(checking, "refine_words", lambda prose, found, cancelled=None: found)
+    monkeypatch.setattr(checking, "refine_words", lambda prose, found, cancelled=None, **_: found)
 
     class Quiet:
-        def analyze(self, text, threshold=None, cancelled=None):
+        settings = EngineSettings()
+
+        def analyze(self, text, threshold=None, document=None, refit=False, cancelled=None, review=None):
             return []
 
     Checker(Quiet(), model=model, phrases=mode).findings(text, "plaintext", checking.allowlist.Allowlist())

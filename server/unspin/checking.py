@@ -15,7 +15,7 @@ from .fingerprints import FingerprintList
 from .markup import language_for_path, prose_view
 from .neural import shared_scorer
 from .phrases import find_phrases, merge_phrases
-from .refine import refine_words
+from .refine import for_review, refine_words
 from .register import PhraseMode, reads_phrases
 
 
@@ -39,7 +39,7 @@ class Checker:
     language: str | None = None  # markup for every file; None: from each file's name
     max_bytes: int = DEFAULT_MAX_BYTES
     use_allowlist: bool = True
-    model: str = "neural"  # "trigram": skip the neural re-ranking of suggestions (``refine``)
+    model: str = "neural"  # "trigram": skip the neural model's second opinion (``refine``)
     phrases: PhraseMode = "auto"  # the tortured-phrase pass (``phrases``); auto: on research writing (``register``)
     fingerprints: FingerprintList | None = None  # the user's list of known tortured phrases
     _allowlists: dict[Path, Path | None] = field(default_factory=dict, repr=False)
@@ -61,9 +61,12 @@ class Checker:
                  tick: Callable[[], bool] | None = None) -> list[Finding]:
         """Findings in the prose of ``text``, offsets into ``text``; ``tick`` is polled as analysis goes."""
         prose = prose_view(text, language)
-        found = self.engine.analyze(prose, self.threshold, cancelled=tick)
-        if self.model == "neural":
-            found = refine_words(prose, found, cancelled=tick)
+        threshold = self.engine.settings.threshold if self.threshold is None else self.threshold
+        reviewed = for_review(self.engine, prose, threshold, cancelled=tick) if self.model == "neural" else None
+        if reviewed is not None:
+            found = refine_words(prose, reviewed, cancelled=tick, threshold=threshold)
+        else:
+            found = self.engine.analyze(prose, threshold, cancelled=tick)
         if self.reads_phrases(prose):
             found = find_phrases(prose, found, tick)
         if self.fingerprints is not None:

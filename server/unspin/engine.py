@@ -141,8 +141,13 @@ class Engine:
         return self._generator
 
     def analyze(self, text: str, threshold: float | None = None, document: str | None = None,
-                refit: bool = False, cancelled: Callable[[], bool] | None = None) -> list[Finding]:
+                refit: bool = False, cancelled: Callable[[], bool] | None = None,
+                review: float | None = None) -> list[Finding]:
         """Findings for ``text``, ordered by offset.
+
+        ``review``: report the words of text judged spun from this lower posterior on, for a second
+        opinion to confirm or withdraw (``refine``); words reported on their own evidence outside it
+        (``_lone_findings``) keep to ``threshold``, as a second opinion may only withdraw those.
 
         ``document`` names a document that is analysed again and again as it is edited (an editor
         buffer): its channel is then kept while the edits touch only a small share of it, and only
@@ -151,12 +156,13 @@ class Engine:
         sentences; once it returns True the analysis stops with ``Cancelled`` (what is cached stays).
         """
         threshold = self.settings.threshold if threshold is None else threshold
+        bar = threshold if review is None else min(review, threshold)
         check = cancelled or _never
         with self._lock:
             placed = self._sentences(text, check)
             fitted = self._channel_for(document, [sent for _, sent in placed], refit, check)
             findings: list[Finding] = []
-            gate = max(threshold, MIN_DOC_PROBABILITY)
+            gate = max(bar, MIN_DOC_PROBABILITY)
             spun = fitted.channel.doc_probability >= gate
             scaled = [(offset, sent, scale) for (offset, sent), scale in zip(placed, _presence(fitted, placed))
                       if sent.slots]
@@ -164,7 +170,7 @@ class Engine:
                 self._weigh_distant(fitted, [(sent, scale) for _, sent, scale in scaled], check)
             for offset, sent, scale in scaled:
                 _poll(check)
-                found = self._sentence_findings(fitted, sent, scale, threshold) if spun and scale >= gate else []
+                found = self._sentence_findings(fitted, sent, scale, bar) if spun and scale >= gate else []
                 found = _with_lone(found, self._lone_findings(fitted, sent, threshold))
                 findings += [f.shifted(offset) if offset else f for f in found]
         return findings
@@ -486,11 +492,16 @@ def _relation_text(observed: str, relation: str, original: str, pos: str, via: s
 
 
 def _with_lone(found: list[Finding], lone: list[Finding]) -> list[Finding]:
-    """A sentence's findings with the words reported on their own evidence that they lack."""
+    """A sentence's findings with the words reported on their own evidence that they lack or that they
+    report less confidently (below the threshold, for review)."""
     if not lone:
         return found
-    extra = [f for f in lone if not any(g.start < f.end and f.start < g.end for g in found)]
-    return sorted(found + extra, key=lambda f: f.start) if extra else found
+    extra = [f for f in lone if not any(g.start < f.end and f.start < g.end and g.confidence >= f.confidence
+                                        for g in found)]
+    if not extra:
+        return found
+    kept = [g for g in found if not any(f.start < g.end and g.start < f.end for f in extra)]
+    return sorted(kept + extra, key=lambda f: f.start)
 
 
 def _with_phrases(words: list[Finding], phrases: list[Finding]) -> list[Finding]:

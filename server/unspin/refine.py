@@ -1,12 +1,17 @@
-"""Phase 2: re-rank the engine's findings with the neural language model.
+"""Phase 2: a second opinion from the neural language model on the engine's findings.
 
-The engine's trigram pass decides what is spun; this pass reorders each finding's suggestions where
-a model that reads the whole sentence (SmolLM2-135M, see ``neural``) disagrees.  Each finding is
-scored in its sentence with the document's other findings restored to their best suggestions, as
-the reader would see the restored text.  The neural log-likelihood of each suggestion is added to
-the engine's own log-probability for it (which holds the channel and the trigram evidence), with
-weights measured on development data (docs/neural.md).  Detection and confidence are unchanged:
-a text with no findings costs nothing here.
+The engine's trigram pass decides what may be spun; this pass asks a model that reads the whole
+sentence (SmolLM2-135M, see ``neural``) how much likelier each finding's suggestions are than the
+words as written.  That ratio, added to the finding's log-odds, confirms or withdraws it: the
+trigram model sees two words on each side and prefers common words, so its verdicts on words of a
+text judged spun are the least sure part of the engine (docs/neural.md, "A second opinion").  The
+engine therefore reports such words for review from a lower posterior on (``Engine.analyze``'s
+``review``) and only those the two models agree on are shown; words the engine reports on their own
+evidence in text judged clean can only be withdrawn here.  The same scores re-rank the suggestions:
+each finding is scored in its sentence with the document's confident findings restored to their best
+suggestions, as the reader would see the restored text, and the neural log-likelihood of each
+suggestion is added to the engine's own log-probability for it (which holds the channel and the
+trigram evidence), with weights measured on development data.  A text with no findings costs nothing.
 """
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from .engine import Cancelled
+from .engine import Cancelled, Engine
 from .findings import Finding
 from .neural import Request, Scorer, shared_scorer
 from .phrases import find_phrases
@@ -27,6 +32,7 @@ from .tokens import tokenize
 __all__ = ["Cancelled", "Weights", "refine"]
 
 MODEL_NAME = "SmolLM2"
+REVIEW = 0.05  # the engine's posterior from which words of text judged spun are put to the neural model
 _CACHE_SIZE = 20_000
 _CACHES: weakref.WeakKeyDictionary[Scorer, OrderedDict[Request, list[float]]] = weakref.WeakKeyDictionary()
 _CACHE_LOCK = threading.Lock()
@@ -38,12 +44,20 @@ class Weights:
 
     engine: float = 0.5  # on log10 of the engine's probability of each suggestion
     neural: float = 1.0  # on the neural model's log10 likelihood of the sentence with each suggestion
-    right_tokens: int | None = 3  # tokens after the suggestion the neural model scores (None: to the end)
+    right_tokens: int | None = 2  # tokens after the suggestion the neural model scores (None: to the end)
     rival: float = 0.15  # suggestions below this share of the best one's probability are left where they are
-    observed: bool = False  # also score the observed text, for the evidence line (one more pass per finding)
     left_words: int | None = 12  # words of the sentence before the finding the model reads (None: all)
     share: bool = True  # findings whose windows overlap are read in one text, from the first one's window on
     pool: bool = False  # add up the evidence of every occurrence of a word (see ``pooled``; worse on dev)
+    # The judged confidence: the finding's log-odds (natural) plus ``judge`` times the neural log10 ratio of
+    # its likeliest suggestion to the text as written, that ratio taken at most ``judge_cap``, plus
+    # ``judge_bias``; fitted by logistic regression on benchmark spinners and clean prose (docs/neural.md).
+    judge: float = 1.0
+    judge_cap: float = 4.0
+    judge_bias: float = -1.6
+    context: float = 0.47  # findings at least this confident are read restored around the others
+    weigh: float = 0.15  # suggestions below this share of the best one's probability are not put to the model
+    sure: float = 0.8  # findings at least this confident are not judged again, only re-ranked if they have rivals
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -51,43 +65,71 @@ DEFAULT_WEIGHTS = Weights()
 
 @dataclass(frozen=True)
 class Scored:
-    """A finding's rival suggestions (the first ``len(scores)`` of them), each scored by the neural model
-    in its sentence, and the observed text's score when asked for."""
+    """A finding's suggestions, each scored by the neural model in its sentence, and the text as written."""
 
     finding: Finding
-    scores: tuple[float, ...]  # log10 of the words from the first that differs on, one per rival suggestion
-    observed: float | None
+    scores: tuple[float, ...]  # log10 of the words from the first that differs on, one per suggestion weighed
+    observed: float | None  # the same for the text as written; None: the finding is not judged again
+
+    @property
+    def lift(self) -> float:
+        """log10: how much likelier the likeliest suggestion is than the text as written."""
+        return max(self.scores) - (self.observed if self.observed is not None else max(self.scores))
+
+
+def for_review(engine: Engine, text: str, threshold: float, document: str | None = None,
+               cancelled: Callable[[], bool] | None = None) -> list[Finding] | None:
+    """The engine's findings to put to the neural model (``REVIEW``), or None without its weights: the
+    engine's own findings at ``threshold`` then stand as they are."""
+    if shared_scorer() is None:
+        return None
+    return engine.analyze(text, threshold, document, cancelled=cancelled, review=REVIEW)
 
 
 def refine(text: str, findings: list[Finding], cancelled: Callable[[], bool] | None = None,
-           weights: Weights = DEFAULT_WEIGHTS, scorer: Scorer | None = None) -> list[Finding]:
-    """The findings of ``Engine.analyze(text)``, suggestions re-ranked, and tortured phrases found (see
-    ``phrases``: they replace the word findings they cover); raises ``Cancelled``."""
-    return find_phrases(text, refine_words(text, findings, cancelled, weights, scorer), cancelled)
+           weights: Weights = DEFAULT_WEIGHTS, scorer: Scorer | None = None, threshold: float = 0.5) -> list[Finding]:
+    """``refine_words``, and tortured phrases found (see ``phrases``: they replace the word findings they
+    cover); raises ``Cancelled``."""
+    return find_phrases(text, refine_words(text, findings, cancelled, weights, scorer, threshold), cancelled)
 
 
 def refine_words(text: str, findings: list[Finding], cancelled: Callable[[], bool] | None = None,
-                 weights: Weights = DEFAULT_WEIGHTS, scorer: Scorer | None = None) -> list[Finding]:
-    """The findings of ``Engine.analyze(text)``, suggestions re-ranked; raises ``Cancelled``.
+                 weights: Weights = DEFAULT_WEIGHTS, scorer: Scorer | None = None,
+                 threshold: float = 0.5) -> list[Finding]:
+    """The findings of ``Engine.analyze(text, review=REVIEW)`` judged again, those at least ``threshold``
+    confident kept, their suggestions re-ranked; raises ``Cancelled``.
 
-    Without the neural model's weights the findings come back unchanged.
+    Without the neural model's weights the findings come back unchanged (so ask the engine for
+    findings to review only where ``shared_scorer()`` has them).
     """
     _poll(cancelled)
-    if not any(rivals(f, weights.rival) > 1 for f in findings):
+    if not any(f.suggestions for f in findings):
         return list(findings)
     scorer = scorer or shared_scorer()
     if scorer is None:
         return list(findings)
-    return reranked(findings, score_findings(text, findings, scorer, weights, cancelled), weights)
+    scored = score_findings(text, findings, scorer, weights, cancelled)
+    kept = []
+    for f in reranked(findings, scored, weights):
+        if f.suggestions and f.confidence < threshold:
+            continue
+        kept.append(f)
+    return kept
 
 
 def reranked(findings: Sequence[Finding], scored: Sequence[Scored], weights: Weights = DEFAULT_WEIGHTS
              ) -> list[Finding]:
-    """``findings`` with those scored re-ranked (pooled over each word's occurrences if asked)."""
-    if weights.pool:
-        scored = pooled(scored)
-    by_id = {id(s.finding): s for s in scored}
-    return [rerank(by_id[id(f)], weights) if id(f) in by_id else f for f in findings]
+    """``findings`` with those scored judged and re-ranked (pooled over each word's occurrences if asked)."""
+    ranking = pooled(scored) if weights.pool else scored
+    by_id = {id(s.finding): (s, r) for s, r in zip(scored, ranking)}
+    return [rerank(*by_id[id(f)], weights=weights) if id(f) in by_id else f for f in findings]
+
+
+def judged(scored: Scored, weights: Weights = DEFAULT_WEIGHTS) -> float:
+    """The finding's confidence with the neural model's opinion added (see ``Weights``)."""
+    c = min(max(scored.finding.confidence, 1e-9), 1.0 - 1e-9)
+    z = math.log(c / (1.0 - c)) + weights.judge * min(weights.judge_cap, scored.lift) + weights.judge_bias
+    return 1.0 / (1.0 + math.exp(-z)) if z > -50.0 else 0.0
 
 
 def pooled(scored: Sequence[Scored]) -> list[Scored]:
@@ -128,50 +170,51 @@ def rivals(f: Finding, rival: float) -> int:
 
 def score_findings(text: str, findings: Sequence[Finding], scorer: Scorer, weights: Weights = DEFAULT_WEIGHTS,
                    cancelled: Callable[[], bool] | None = None) -> list[Scored]:
-    """Neural scores of every finding with rival suggestions, all batched in one go."""
+    """Neural scores of every finding's suggestions and of its text as written, all batched in one go."""
     requests, owners = [], []
     for sentence, members in _by_sentence(text, findings):
         start = sentence[0]
-        restored, spans = _restored(text[start:sentence[1]], [(f.start - start, f.end - start, f) for f in members])
+        restored, spans = _restored(text[start:sentence[1]], [(f.start - start, f.end - start, f) for f in members],
+                                    weights.context)
         cut, reach = 0, -1  # where the current text starts, and where its last finding ends
         for f, (a, b) in zip(members, spans):
-            n = rivals(f, weights.rival)
-            if n < 2:
+            sure = f.confidence >= weights.sure
+            n = rivals(f, weights.rival if sure else weights.weigh)
+            if n < (2 if sure else 1):
                 continue
-            alternatives = tuple(s.text for s in f.suggestions[:n]) + ((f.text,) if weights.observed else ())
+            alternatives = tuple(s.text for s in f.suggestions[:n]) + (() if sure else (f.text,))
             own = _left_cut(restored, a, weights.left_words)
             if not weights.share or own > reach:
                 cut = own
             reach = b
             requests.append(Request(restored[cut:], a - cut, b - cut, alternatives, weights.right_tokens))
-            owners.append((f, n))
+            owners.append((f, n, sure))
     _poll(cancelled)
     scores = _cached_scores(scorer, requests, cancelled)
-    return [Scored(f, tuple(s[:n]), s[n] if weights.observed else None) for (f, n), s in zip(owners, scores)]
+    return [Scored(f, tuple(s[:n]), None if sure else s[n]) for (f, n, sure), s in zip(owners, scores)]
 
 
-def rerank(scored: Scored, weights: Weights = DEFAULT_WEIGHTS) -> Finding:
-    """The finding with its rival suggestions ordered by engine and neural evidence together.
-
-    Their total probability is kept, so the finding's confidence means what it meant.
-    """
+def rerank(scored: Scored, ranking: Scored | None = None, weights: Weights = DEFAULT_WEIGHTS) -> Finding:
+    """The finding judged again (``judged``), with its rival suggestions ordered by engine and neural
+    evidence together (``ranking``'s scores, if given: see ``pooled``); their total probability is kept."""
     f = scored.finding
-    n = len(scored.scores)
+    n = min(len(scored.scores), rivals(f, weights.rival))
     head, tail = f.suggestions[:n], f.suggestions[n:]
     mass = sum(s.probability for s in head)
     logits = [weights.engine * math.log10(max(s.probability, 1e-12)) + weights.neural * v
-              for s, v in zip(head, scored.scores)]
+              for s, v in zip(head, (ranking or scored).scores)]
     top = max(logits)
     shares = [10 ** (v - top) for v in logits]
     total = sum(shares)
     order = sorted(range(n), key=lambda i: -logits[i])
-    ranked = tuple(replace(head[i], probability=mass * shares[i] / total) for i in order)
-    best, second = order[0], order[1]
-    if scored.observed is not None:
-        said = neural_evidence(head[best].text, scored.scores[best], f.text, scored.observed)
-    else:
+    ranked = tuple(replace(head[i], probability=mass * shares[i] / total) for i in order) if n > 1 else head
+    best = order[0]
+    if scored.observed is None:
+        second = order[1] if n > 1 else best
         said = neural_evidence(head[best].text, scored.scores[best], head[second].text, scored.scores[second])
-    return replace(f, suggestions=ranked + tail, evidence=_joined(f.evidence, said))
+        return replace(f, suggestions=ranked + tail, evidence=_joined(f.evidence, said))
+    said = neural_evidence(head[best].text, scored.scores[best], f.text, scored.observed)
+    return replace(f, confidence=judged(scored, weights), suggestions=ranked + tail, evidence=_joined(f.evidence, said))
 
 
 def neural_evidence(best: str, best_score: float, other: str, other_score: float) -> str:
@@ -226,11 +269,13 @@ def _by_sentence(text: str, findings: Sequence[Finding]) -> list[tuple[tuple[int
     return out
 
 
-def _restored(sentence: str, spans: list[tuple[int, int, Finding]]) -> tuple[str, list[tuple[int, int]]]:
-    """``sentence`` with each finding replaced by its best suggestion, and where each now stands."""
+def _restored(sentence: str, spans: list[tuple[int, int, Finding]], bar: float = 0.0
+              ) -> tuple[str, list[tuple[int, int]]]:
+    """``sentence`` with each finding at least ``bar`` confident replaced by its best suggestion, and where
+    each finding now stands."""
     parts, where, pos, shift = [], [], 0, 0
     for a, b, f in spans:
-        best = f.best if f.best is not None else f.text
+        best = f.best if f.best is not None and f.confidence >= bar else f.text
         parts.append(sentence[pos:a])
         parts.append(best)
         where.append((a + shift, a + shift + len(best)))

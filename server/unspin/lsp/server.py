@@ -126,10 +126,9 @@ class UnspinServer(LanguageServer):
         if self.settings.model != "neural" or state is None or state.result is None or state.unrefined is not None:
             return None
         phrases = reads_phrases(state.text, self.settings.phrases)
-        if not (state.raw_findings or phrases):
-            return None
         version, text = state.version, state.text
-        while (got := await self.worker.refine(uri, (state.result, state.raw_findings), phrases)) is None:
+        while (got := await self.worker.refine(uri, (state.result, state.raw_findings), phrases,
+                                               self.settings.threshold)) is None:
             if not self.worker.was_preempted(uri) or self._changed(uri, version, text):
                 return None
             await self._quiet()  # made way for an edit elsewhere: wait until the editing pauses

@@ -16,8 +16,9 @@ Two things keep an edit cheap on a big, densely flagged document:
 One request is in the process at a time, the urgent ones first; an edit preempts whatever runs
 for another document, which is then asked again behind it.
 
-Phase 2 (``refine``) takes the findings of a result the worker sent and refines them with
-``unspin.refine.refine`` (a stronger model: slower, so it runs after the findings are shown); it is
+Phase 2 (``refine``) takes a result the worker sent and refines it with ``unspin.refine.refine`` (a
+stronger model: slower, so it runs after the findings are shown): the engine's findings for review
+(``refine.for_review``: from a lower posterior on) are confirmed, withdrawn and re-ranked.  It is
 cancelled like an analysis, and where that module is missing there is no phase 2.
 
 The worker must not outlive the server, however the server ends (SIGKILL leaves no chance to clean
@@ -141,7 +142,15 @@ def _refiner(phrases: bool = False) -> Callable | None:
     return getattr(refine, "refine" if phrases else "refine_words", None)
 
 
-def _refine(document: str, generation: int, base: int, phrases: bool = False) -> Delta | str | None:
+def _for_review(document: str, text: str, threshold: float, cancelled: Callable[[], bool]) -> list[Finding] | None:
+    """The engine's findings put to phase 2's model, None where it has no weights (see ``refine.for_review``)."""
+    from ..refine import for_review
+
+    return for_review(_the_engine(), text, threshold, document, cancelled)
+
+
+def _refine(document: str, generation: int, base: int, phrases: bool = False,
+            threshold: float = 0.5) -> Delta | str | None:
     """Runs in the worker: result ``base`` refined (None if cancelled or ``base`` is no longer kept)."""
     from ..engine import Cancelled
 
@@ -158,7 +167,8 @@ def _refine(document: str, generation: int, base: int, phrases: bool = False) ->
 
     findings, text = known
     try:
-        refined = refine(text, list(findings), cancelled)
+        reviewed = _for_review(document, text, threshold, cancelled)
+        refined = refine(text, list(findings if reviewed is None else reviewed), cancelled, threshold=threshold)
     except Cancelled:
         return None
     return _answer(document, text, list(refined), base)
@@ -278,14 +288,14 @@ class AnalysisWorker:
             return None
         return delta.result, apply(base[1] if base else [], delta)
 
-    async def refine(self, document: str, base: tuple[int, list[Finding]],
-                     phrases: bool = False) -> tuple[int, list[Finding]] | None:
+    async def refine(self, document: str, base: tuple[int, list[Finding]], phrases: bool = False,
+                     threshold: float = 0.5) -> tuple[int, list[Finding]] | None:
         """Phase 2 of result ``base``: (result id, refined findings), or None if it was interrupted, the
         worker no longer keeps ``base``, or there is no phase 2 (``refines`` is then False).  It waits
         for every urgent request."""
         if not self.refines:
             return None
-        args = (document, self._generations[_slot(document)], base[0], phrases)
+        args = (document, self._generations[_slot(document)], base[0], phrases, threshold)
         delta = await self._run(document, 1, _refine, args, None)
         if delta == UNAVAILABLE:
             self.refines = False
