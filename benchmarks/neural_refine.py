@@ -57,8 +57,8 @@ def _line_starts(text: str) -> list[int]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "eval" / "dev")
-    ap.add_argument("configs", nargs="*", default=["3,0.05,-1,0"],
-                    help="right_tokens,rival,left_words,observed (-1: unlimited), several to compare")
+    ap.add_argument("configs", nargs="*", default=["2,0.15,12,0.15"],
+                    help="right_tokens,rival,left_words,weigh (-1: unlimited), several to compare")
     ap.add_argument("--suggestions", type=int, default=EngineSettings.max_suggestions,
                     help="suggestions per finding the engine gives (the neural model re-ranks them)")
     args = ap.parse_args()
@@ -91,9 +91,9 @@ def main() -> None:
     print("ceiling, the right original first wherever it is among the suggestions: restore %.3f"
           % score.summarize(rows)["restore"])
     for config in args.configs:
-        right, rival, left, observed = config.split(",")
+        right, rival, left, weigh = config.split(",")
         asked = Weights(right_tokens=None if int(right) < 0 else int(right), rival=float(rival),
-                        left_words=None if int(left) < 0 else int(left), observed=bool(int(observed)))
+                        left_words=None if int(left) < 0 else int(left), weigh=float(weigh))
         scored_of = []
         t0, before = time.perf_counter(), scorer.tokens_run
         for (text, _), findings in zip(docs, findings_of):

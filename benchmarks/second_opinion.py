@@ -52,14 +52,14 @@ class Row:
 
 def _rows(group: str, path: Path, gold_path: Path | None, engine, scorer, judge_scorer) -> tuple[list[Row], int]:
     """The document's findings for review as rows, and its number of replaced tokens."""
-    from unspin.refine import REVIEW, score_findings
+    from unspin.refine import REVIEW, Weights, score_findings
 
     text = path.read_text(encoding="utf-8")
     gold = json.loads(gold_path.read_text(encoding="utf-8")) if gold_path else []
     threshold = engine.settings.threshold
     shown = {(f.start, f.end) for f in engine.analyze(text, threshold)}
     found = engine.analyze(text, threshold, review=REVIEW)
-    scored = score_findings(text, found, judge_scorer)
+    scored = score_findings(text, found, judge_scorer, Weights(sure=math.inf))  # every finding judged
     starts = scorer.line_starts(text)
     toks = [(starts[i] + m.start(), starts[i] + m.end())
             for i, line in enumerate(text.split("\n")) for m in scorer.TOKEN.finditer(line)]

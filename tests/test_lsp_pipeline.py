@@ -247,8 +247,8 @@ STORY = "She walked down to the harbour at dusk, and the boats were coming in wi
 @pytest.mark.parametrize("mode, text, read", [("auto", ABSTRACT, True), ("auto", STORY, False),
                                               ("always", STORY, True), ("never", ABSTRACT, False)])
 async def test_by_default_phase_two_reads_research_writing_for_phrases(monkeypatch, worker, mode, text, read):
-    """Without word findings phase 2 runs for phrases only where they are looked for: by default in
-    research writing, where tortured phrases occur."""
+    """Phase 2's phrase pass runs only where phrases are looked for: by default in research writing,
+    where tortured phrases occur."""
     asked = []
     monkeypatch.setattr(worker_module, "_refiner",
                         lambda phrases=False: (lambda t, f, c, **_: asked.append(phrases) or []) if phrases else None)

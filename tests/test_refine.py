@@ -163,7 +163,7 @@ def test_the_command_line_refines_unless_told_trigram(monkeypatch, tmp_path, cap
     calls = []
     name = "refine_words" if hasattr(checking, "refine_words") else "refine"
     monkeypatch.setattr(checking, name, lambda text, found, cancelled=None, **_: calls.append(len(found)) or found)
-    monkeypatch.setattr(checking, "shared_scorer", lambda: object())
+    monkeypatch.setattr(refine_module, "shared_scorer", lambda: object())
     spun = tmp_path / "spun.txt"
     spun.write_text("Officials said helium volition not beryllium able to attend the meeting, "
                     "and they tin not hold connected a caller date oregon time.\n", encoding="utf-8")
@@ -190,3 +190,26 @@ def test_findings_whose_windows_overlap_are_read_in_one_text():
     fake.requests.clear()
     refine_words(text, [near1, near2, far], scorer=fake, weights=Weights(share=False))
     assert {r.alternatives[0]: r for r in fake.requests}["c"].text.startswith("w12 ")
+
+
+def test_a_finding_the_engine_is_sure_of_is_only_reranked_and_only_with_rivals():
+    sure = replace(finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4)]), confidence=0.95)
+    alone = replace(finding(TEXT, "new", [("fresh", 0.9), ("novel", 0.01)]), confidence=0.95)
+    fake = FakeScorer({"hold": -5.0, "have": -12.0, "agree": -10.0})
+    out = refine_words(TEXT, [sure, alone], scorer=fake)
+    assert [(f.text, f.confidence) for f in out] == [("hold", 0.95), ("new", 0.95)]  # not withdrawn
+    assert out[0].best == "agree" and out[1] == alone
+    assert [r.alternatives for r in fake.requests] == [("have", "agree")]  # the text as written is not asked
+
+
+def test_suggestions_far_below_the_best_are_not_put_to_the_model():
+    f = finding(TEXT, "hold", [("have", 0.8), ("agree", 0.1), ("wait", 0.001)])
+    fake = FakeScorer({})
+    refine_words(TEXT, [f], scorer=fake, weights=Weights(weigh=0.1))
+    assert [r.alternatives for r in fake.requests] == [("have", "agree", "hold")]
+
+
+def test_a_finding_not_judged_has_no_lift():
+    f = finding(TEXT, "hold", [("have", 0.5), ("agree", 0.4)])
+    with pytest.raises(ValueError):
+        judged(Scored(f, (-10.0, -11.0), None))

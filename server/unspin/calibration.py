@@ -5,8 +5,9 @@ model, which is sure of itself where its assumptions fail: on our benchmark spin
 0.5-0.6 are on a replaced word 38 % of the time, those it gives 0.99 or more 88 %.  So the confidence
 reported is the posterior passed through a monotone map fitted by isotonic regression on benchmark
 spinner output (``benchmarks/calibrate.py``; docs/benchmarks.md says on which texts and how): a
-piecewise-linear curve through the knots below.  Being monotone, it changes no ranking; which words are
-reported is still decided on the posterior (``EngineSettings.threshold``).
+piecewise-linear curve through the knots below.  Being monotone, it changes no ranking; which words the
+engine reports is still decided on the posterior (``EngineSettings.threshold``).  The neural model's
+second opinion (``refine.judged``) starts from this confidence and decides on its own result.
 """
 from __future__ import annotations
 

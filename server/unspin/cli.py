@@ -91,8 +91,8 @@ def _common_options() -> argparse.ArgumentParser:
                         help="never look for tortured phrases")
     common.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=argparse.SUPPRESS)
     common.add_argument("--model", choices=("neural", "trigram"), default="neural",
-                        help="neural (default): suggestions re-ranked by SmolLM2 reading the whole sentence; "
-                             "trigram: faster, the trigram model alone")
+                        help="neural (default): SmolLM2 reads each finding's whole sentence, confirms or "
+                             "withdraws it and re-ranks its suggestions; trigram: faster, the trigram model alone")
     return common
 
 

@@ -145,9 +145,9 @@ class Engine:
                 review: float | None = None) -> list[Finding]:
         """Findings for ``text``, ordered by offset.
 
-        ``review``: report the words of text judged spun from this lower posterior on, for a second
-        opinion to confirm or withdraw (``refine``); words reported on their own evidence outside it
-        (``_lone_findings``) keep to ``threshold``, as a second opinion may only withdraw those.
+        ``review``: report the words of text that is at least this likely to be spun from this lower
+        posterior on, for a second opinion to confirm or withdraw (``refine``); words reported on their
+        own evidence (``_lone_findings``) keep to ``threshold``, as a second opinion may only withdraw those.
 
         ``document`` names a document that is analysed again and again as it is edited (an editor
         buffer): its channel is then kept while the edits touch only a small share of it, and only
@@ -492,16 +492,11 @@ def _relation_text(observed: str, relation: str, original: str, pos: str, via: s
 
 
 def _with_lone(found: list[Finding], lone: list[Finding]) -> list[Finding]:
-    """A sentence's findings with the words reported on their own evidence that they lack or that they
-    report less confidently (below the threshold, for review)."""
+    """A sentence's findings with the words reported on their own evidence that they lack."""
     if not lone:
         return found
-    extra = [f for f in lone if not any(g.start < f.end and f.start < g.end and g.confidence >= f.confidence
-                                        for g in found)]
-    if not extra:
-        return found
-    kept = [g for g in found if not any(f.start < g.end and g.start < f.end for f in extra)]
-    return sorted(kept + extra, key=lambda f: f.start)
+    extra = [f for f in lone if not any(g.start < f.end and f.start < g.end for g in found)]
+    return sorted(found + extra, key=lambda f: f.start) if extra else found
 
 
 def _with_phrases(words: list[Finding], phrases: list[Finding]) -> list[Finding]:

@@ -6,8 +6,9 @@ words as written.  That ratio, added to the finding's log-odds, confirms or with
 trigram model sees two words on each side and prefers common words, so its verdicts on words of a
 text judged spun are the least sure part of the engine (docs/neural.md, "A second opinion").  The
 engine therefore reports such words for review from a lower posterior on (``Engine.analyze``'s
-``review``) and only those the two models agree on are shown; words the engine reports on their own
-evidence in text judged clean can only be withdrawn here.  The same scores re-rank the suggestions:
+``review``: in text it gives at least that chance of being spun) and only those the two models agree
+on are shown; words the engine reports on their own evidence can only be withdrawn here.  With the
+neural model the threshold applies to the confidence shown, the judged one.  The same scores re-rank the suggestions:
 each finding is scored in its sentence with the document's confident findings restored to their best
 suggestions, as the reader would see the restored text, and the neural log-likelihood of each
 suggestion is added to the engine's own log-probability for it (which holds the channel and the
@@ -74,7 +75,9 @@ class Scored:
     @property
     def lift(self) -> float:
         """log10: how much likelier the likeliest suggestion is than the text as written."""
-        return max(self.scores) - (self.observed if self.observed is not None else max(self.scores))
+        if self.observed is None:
+            raise ValueError(f"'{self.finding.text}' was not judged: the text as written was not scored")
+        return max(self.scores) - self.observed
 
 
 def for_review(engine: Engine, text: str, threshold: float, document: str | None = None,
@@ -104,17 +107,12 @@ def refine_words(text: str, findings: list[Finding], cancelled: Callable[[], boo
     """
     _poll(cancelled)
     if not any(f.suggestions for f in findings):
-        return list(findings)
+        return [f for f in findings if f.confidence >= threshold]
     scorer = scorer or shared_scorer()
     if scorer is None:
         return list(findings)
     scored = score_findings(text, findings, scorer, weights, cancelled)
-    kept = []
-    for f in reranked(findings, scored, weights):
-        if f.suggestions and f.confidence < threshold:
-            continue
-        kept.append(f)
-    return kept
+    return [f for f in reranked(findings, scored, weights) if f.confidence >= threshold]
 
 
 def reranked(findings: Sequence[Finding], scored: Sequence[Scored], weights: Weights = DEFAULT_WEIGHTS
@@ -195,8 +193,9 @@ def score_findings(text: str, findings: Sequence[Finding], scorer: Scorer, weigh
 
 
 def rerank(scored: Scored, ranking: Scored | None = None, weights: Weights = DEFAULT_WEIGHTS) -> Finding:
-    """The finding judged again (``judged``), with its rival suggestions ordered by engine and neural
-    evidence together (``ranking``'s scores, if given: see ``pooled``); their total probability is kept."""
+    """The finding with its rival suggestions ordered by engine and neural evidence together (``ranking``'s
+    scores, if given: see ``pooled``), their total probability kept, and judged again (``judged``) where
+    the text as written was scored."""
     f = scored.finding
     n = min(len(scored.scores), rivals(f, weights.rival))
     head, tail = f.suggestions[:n], f.suggestions[n:]

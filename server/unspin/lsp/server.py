@@ -120,8 +120,9 @@ class UnspinServer(LanguageServer):
             log.exception("analysis of %s failed", uri)
 
     async def refine(self, uri: str) -> DocumentState | None:
-        """Phase 2 for the document's current findings, published; None if there is none, or the
-        document changed meanwhile (an edit cancels a refinement in flight)."""
+        """Phase 2 for the document's current result (the engine's findings for review, see
+        ``refine.for_review``), published; None if there is none, or the document changed meanwhile
+        (an edit cancels a refinement in flight)."""
         state = self.states.get(uri)
         if self.settings.model != "neural" or state is None or state.result is None or state.unrefined is not None:
             return None

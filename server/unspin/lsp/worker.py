@@ -133,8 +133,9 @@ def _answer(document: str, text: str, findings: list[Finding], base: int | None)
 
 
 def _refiner(phrases: bool = False) -> Callable | None:
-    """Phase 2's function, or None where its module is missing: the suggestions re-ranked, and with
-    ``phrases`` the tortured-phrase pass after it (slow, so asked for, as on the command line)."""
+    """Phase 2's function, or None where its module is missing: the findings judged again and their
+    suggestions re-ranked, and with ``phrases`` the tortured-phrase pass after it (slow, so asked for,
+    as on the command line)."""
     try:
         from .. import refine
     except ImportError:
