@@ -8,8 +8,8 @@ text judged spun are the least sure part of the engine (docs/neural.md, "A secon
 engine therefore reports such words for review from a lower posterior on (``Engine.analyze``'s
 ``review``: in text it gives at least that chance of being spun) and only those the two models agree
 on are shown; words the engine reports on their own evidence can only be withdrawn here.  With the
-neural model the threshold applies to the confidence shown, the judged one.  The same scores re-rank the suggestions:
-each finding is scored in its sentence with the document's confident findings restored to their best
+neural model the threshold applies to the confidence shown, the judged one.  The same scores re-rank
+the suggestions: each finding is scored in its sentence with the document's confident findings restored to their best
 suggestions, as the reader would see the restored text, and the neural log-likelihood of each
 suggestion is added to the engine's own log-probability for it (which holds the channel and the
 trigram evidence), with weights measured on development data.  A text with no findings costs nothing.
