@@ -60,17 +60,9 @@ def _rows(group: str, path: Path, gold_path: Path | None, engine, scorer, judge_
     shown = {(f.start, f.end) for f in engine.analyze(text, threshold)}
     found = engine.analyze(text, threshold, review=REVIEW)
     scored = score_findings(text, found, judge_scorer, Weights(sure=math.inf))  # every finding judged
-    starts = scorer.line_starts(text)
-    toks = [(starts[i] + m.start(), starts[i] + m.end())
-            for i, line in enumerate(text.split("\n")) for m in scorer.TOKEN.finditer(line)]
-    status = {(starts[g["line"]] + g["col"], starts[g["line"]] + g["col"] + len(g["word"])): g["status"] for g in gold}
-    rows = []
-    for s in scored:
-        f = s.finding
-        covered = [status.get(t, "clean") for t in toks if t[0] < f.end and f.start < t[1]]
-        if covered and all(c == "ignore" for c in covered):
-            continue  # as score.py: a finding on ignored tokens counts neither way
-        rows.append(Row(group, str(path), f.confidence, s.lift, "sub" in covered, (f.start, f.end) in shown))
+    spans = [{"offset": s.finding.start, "length": s.finding.end - s.finding.start} for s in scored]
+    rows = [Row(group, str(path), s.finding.confidence, s.lift, right, (s.finding.start, s.finding.end) in shown)
+            for s, right in zip(scored, table.on_replaced(scorer, text, gold, spans)) if right is not None]
     return rows, sum(1 for g in gold if g["status"] == "sub")
 
 
@@ -122,8 +114,8 @@ def main() -> None:
             print(f"{doc.group:24s} {doc.path.name:20s} {len(got):5d} findings", file=sys.stderr, flush=True)
 
     y = np.array([float(r.right) for r in rows])
-    logit = np.array([math.log(min(max(r.confidence, 1e-9), 1 - 1e-9) / (1 - min(max(r.confidence, 1e-9), 1 - 1e-9)))
-                      for r in rows])
+    clipped = np.clip([r.confidence for r in rows], 1e-9, 1 - 1e-9)
+    logit = np.log(clipped / (1 - clipped))
     docs = np.array([r.doc for r in rows])
     groups = sorted(set(r.group for r in rows) - {"clean"})
     print(f"{len(rows)} findings for review; {int(y.sum())} right")

@@ -244,8 +244,9 @@ def run_unspin(paths: list[Path], jobs: int, model: str) -> dict[str, list[dict]
     return {str(Path(f["path"]).resolve()): f["findings"] for f in json.loads(proc.stdout)["files"]}
 
 
-def _reliability_rows(scorer, text: str, gold: list[dict], findings: list[dict]) -> list[tuple[float, bool]]:
-    """(confidence, on a replaced token) of each finding, matched as score.py matches them."""
+def on_replaced(scorer, text: str, gold: list[dict], findings: list[dict]) -> list[bool | None]:
+    """Per finding, whether it lies on a replaced token, matched as score.py matches them; None where it
+    covers only tokens the gold ignores (such a finding counts neither way)."""
     starts = scorer.line_starts(text)
     toks = [(starts[i] + m.start(), starts[i] + m.end())
             for i, line in enumerate(text.split("\n")) for m in scorer.TOKEN.finditer(line)]
@@ -253,14 +254,18 @@ def _reliability_rows(scorer, text: str, gold: list[dict], findings: list[dict])
     for g in gold:
         a = starts[g["line"]] + g["col"]
         status[(a, a + len(g["word"]))] = g["status"]
-    rows = []
+    out: list[bool | None] = []
     for f in findings:
         a, b = scorer.finding_span(f, starts)
         covered = [status.get(t, "clean") for t in toks if t[0] < b and a < t[1]]
-        if covered and all(s == "ignore" for s in covered):
-            continue
-        rows.append((float(f.get("confidence", 0.0)), "sub" in covered))
-    return rows
+        out.append(None if covered and all(s == "ignore" for s in covered) else "sub" in covered)
+    return out
+
+
+def _reliability_rows(scorer, text: str, gold: list[dict], findings: list[dict]) -> list[tuple[float, bool]]:
+    """(confidence, on a replaced token) of each finding that counts."""
+    return [(float(f.get("confidence", 0.0)), right)
+            for f, right in zip(findings, on_replaced(scorer, text, gold, findings)) if right is not None]
 
 
 def score(plan: Plan, results: dict[str, list[dict]], scorer) -> dict:

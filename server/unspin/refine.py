@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from .channel import sigmoid
 from .engine import Cancelled, Engine
 from .findings import Finding
 from .neural import Request, Scorer, shared_scorer
@@ -126,8 +127,7 @@ def reranked(findings: Sequence[Finding], scored: Sequence[Scored], weights: Wei
 def judged(scored: Scored, weights: Weights = DEFAULT_WEIGHTS) -> float:
     """The finding's confidence with the neural model's opinion added (see ``Weights``)."""
     c = min(max(scored.finding.confidence, 1e-9), 1.0 - 1e-9)
-    z = math.log(c / (1.0 - c)) + weights.judge * min(weights.judge_cap, scored.lift) + weights.judge_bias
-    return 1.0 / (1.0 + math.exp(-z)) if z > -50.0 else 0.0
+    return sigmoid(math.log(c / (1.0 - c)) + weights.judge * min(weights.judge_cap, scored.lift) + weights.judge_bias)
 
 
 def pooled(scored: Sequence[Scored]) -> list[Scored]:
