@@ -1,6 +1,6 @@
 """Load time, memory and scoring speed of the neural model, per weight storage and weight cache.
 
-    python benchmarks/neural_speed.py [--storage bf16 f32] [--cache off cold warm] [--sentences 16]
+    python benchmarks/neural_speed.py [--storage i8 bf16 f32] [--cache off cold warm] [--sentences 16]
     python benchmarks/neural_speed.py --check [FILE] [--runs 3]
 
 Each storage and cache state is measured in a fresh process: load time, resident memory after
@@ -90,7 +90,7 @@ def check(path: str, runs: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--storage", nargs="+", default=["bf16", "f32"])
+    ap.add_argument("--storage", nargs="+", default=["i8", "bf16", "f32"])
     ap.add_argument("--cache", nargs="+", default=["off", "cold", "warm"], choices=["off", "cold", "warm"])
     ap.add_argument("--sentences", type=int, default=16)
     ap.add_argument("--check", nargs="?", const=str(ROOT.parent / "shared" / "eval" / "dev" / "seed.spun.txt"))
@@ -105,7 +105,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as folder:
         for storage in args.storage:
-            for cache in args.cache if storage == "bf16" else ["off"]:  # only bfloat16 weights are cached
+            for cache in args.cache if storage != "f32" else ["off"]:  # float32 weights are never cached
                 env = dict(os.environ, UNSPIN_NEURAL_CACHE="off" if cache == "off" else folder)
                 if cache == "cold":
                     for f in Path(folder).iterdir():

@@ -110,7 +110,8 @@ def main() -> int:
     secs = time.perf_counter() - t0
     print(f"spans {n}  detected {det / max(n, 1):.3f}  restored {rest / max(n, 1):.3f}  "
           f"false alarms {1000 * alarms / max(words, 1):.2f} per 1k clean words ({alarms} in {words} words)  "
-          f"{secs:.0f} s")
+          f"{secs:.0f} s, {finder._neural.tokens_run if finder._neural is not None else 0:,} tokens through the "
+          f"neural model")
     return 0
 
 

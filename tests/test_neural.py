@@ -159,12 +159,28 @@ def test_forward_pass_matches_reference(tiny):
     assert s.sentence_logprob(text) == pytest.approx(expected, abs=1e-3)
 
 
-def test_float32_storage_scores_like_bfloat16(tiny):
+@pytest.mark.parametrize("storage", ["i8", "bf16"])
+def test_packed_storage_scores_like_float32(tiny, storage):
     text = "the cat and the dog"
-    wide, narrow = load_scorer(tiny, storage="f32"), load_scorer(tiny)
+    wide, narrow = load_scorer(tiny, storage="f32"), load_scorer(tiny, storage=storage)
+    assert narrow.model.storage == storage
     assert wide.sentence_logprob(text) == pytest.approx(narrow.sentence_logprob(text), rel=0.01)
     assert wide.sentence_logprob(text) == pytest.approx(_reference_logprobs(wide, wide.encode(text)).sum() / np.log(10),
                                                         abs=1e-3)
+
+
+def test_int8_rows_carry_their_scale():
+    """Each int8 row is followed by its scale, so a selection of rows (an embedding lookup, a slice of
+    the vocabulary) unpacks on its own; an all-zero row does not divide by zero."""
+    from unspin.neural.transformer import i8_parts, to_i8
+
+    w = np.array([[0.5, -1.0, 0.25], [0.0, 0.0, 0.0], [100.0, 3.0, -50.0]], np.float32)
+    packed = to_i8(w)
+    assert packed.dtype == np.int8 and packed.shape == (3, 7)
+    m, scale = i8_parts(packed[[2, 0]])
+    np.testing.assert_allclose(m * scale[:, None], w[[2, 0]], atol=100.0 / 254)
+    m, scale = i8_parts(packed[1:2])
+    assert np.all(m * scale[:, None] == 0)
 
 
 def test_alternatives_share_the_prefix_and_equal_whole_sentence_scores(tiny):
@@ -258,6 +274,20 @@ def test_packed_weights_are_cached_and_mapped_on_later_loads(tiny, tmp_path, mon
     assert second.sentence_logprob(text) == first.sentence_logprob(text)
     for name, t in first.model.tensors().items():
         np.testing.assert_array_equal(second.model.tensors()[name], t)
+
+
+def test_weights_packed_in_another_storage_are_removed_from_the_cache(tiny, tmp_path, monkeypatch):
+    """An earlier version kept bfloat16 weights; once the int8 ones are written nothing reads the old
+    file, which would otherwise stay on the user's disk for good."""
+    from unspin.neural import weight_cache
+    monkeypatch.setenv(weight_cache.CACHE_ENV, str(tmp_path / "cache"))
+    load_scorer(tiny, storage="bf16")
+    (old,) = (tmp_path / "cache").iterdir()
+    unrelated = tmp_path / "cache" / "other-model-bf16-0123456789ab.weights"
+    unrelated.write_bytes(b"x")
+    load_scorer(tiny)
+    names = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert old.name not in names and unrelated.name in names and any("-i8-" in n for n in names)
 
 
 def test_the_weight_cache_is_rebuilt_when_the_model_file_changes(tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ LN10 = float(np.log(10))
 # Batches are bounded by positions held, padding included: a base group's rows times its longest
 # row (its cache: 96 KB a position), and a continuation batch's rows times the positions each
 # attends to (the cached ones are gathered per row, one layer at a time).
-_BASE_POSITIONS = 2048
+_BASE_POSITIONS = 1024
 _ROW_POSITIONS = 16384
 
 

@@ -1,9 +1,9 @@
 """A Llama-architecture decoder in plain numpy: RMSNorm, rotary positions, grouped-query attention, SwiGLU.
 
-Matrices are kept as bfloat16 (the upper half of each float32, rounded) and widened to float32 one
-layer at a time inside each forward call by an integer shift, so the model holds half the memory of a
-float32 copy (numpy's float16 casts are several times slower than the shift).  Callers batch their
-work into few calls because that widening costs the same for one token as for a thousand.  The token
+Matrices are kept as int8 with a float32 scale per row (``to_i8``), a quarter of the memory of a
+float32 copy, and widened one layer at a time inside each forward call; the scale is applied to the
+product, so the widening is a plain cast, cheaper than bfloat16's shift.  Callers batch their work
+into few calls because that widening costs the same for one token as for a thousand.  The token
 embedding, which is also the output projection, is widened a slice of the vocabulary at a time.
 """
 from __future__ import annotations
@@ -40,6 +40,28 @@ def to_bf16(w: np.ndarray, rows: int = 4096) -> np.ndarray:
 def widen(b: np.ndarray) -> np.ndarray:
     """bfloat16 bits -> float32."""
     return np.left_shift(b, 16, dtype=np.uint32).view(np.float32)
+
+
+def to_i8(w: np.ndarray) -> np.ndarray:
+    """float32 rows -> int8 rows, each followed by the 4 bytes of its float32 scale (its largest
+    magnitude over 127): the scale travels with the row, so any selection of rows (embedding lookups,
+    vocabulary slices) is still a packed matrix.  The GGUF file's Q4_1 blocks have 16 levels; 255
+    levels per row add little to their error."""
+    w = np.asarray(w, dtype=np.float32)
+    scale = (np.abs(w).max(axis=1) / 127).astype(np.float32)
+    scale[scale == 0] = 1.0
+    q = np.clip(np.rint(w / scale[:, None]), -127, 127).astype(np.int8)
+    return np.concatenate([q, scale.view(np.int8).reshape(-1, 4)], axis=1)
+
+
+def i8_parts(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A ``to_i8`` matrix as (float32 values before scaling, per-row scale)."""
+    return p[:, :-4].astype(np.float32), np.ascontiguousarray(p[:, -4:]).view(np.float32).reshape(-1)
+
+
+def packed_shape(shape: tuple[int, ...], storage: str) -> tuple[int, ...]:
+    """The shape a matrix of ``shape`` is stored in (int8 rows carry their scale)."""
+    return (shape[0], shape[1] + 4) if storage == "i8" and len(shape) == 2 else tuple(shape)
 
 
 @dataclass(frozen=True)
@@ -172,15 +194,20 @@ def config_from_gguf(gguf: GGUFFile) -> Config:
         eps=float(md.get("llama.attention.layer_norm_rms_epsilon", 1e-5)))
 
 
+STORAGES = ("i8", "bf16", "f32")
+
+
 def _packer(storage: str) -> Callable[[np.ndarray], np.ndarray]:
+    if storage == "i8":
+        return to_i8
     if storage == "bf16":
         return to_bf16
     if storage == "f32":
         return lambda w: np.ascontiguousarray(w, dtype=np.float32)
-    raise ValueError(f"storage {storage!r} is neither 'bf16' nor 'f32'")
+    raise ValueError(f"storage {storage!r} is none of {', '.join(STORAGES)}")
 
 
-def pack_tensor(t: TensorInfo, storage: str = "bf16", rows: int = 4096) -> np.ndarray:
+def pack_tensor(t: TensorInfo, storage: str = "i8", rows: int = 4096) -> np.ndarray:
     """A GGUF tensor as the model stores it: norms (vectors) float32, matrices packed as ``storage``.
 
     Matrices are dequantised a slice of rows at a time, so no float32 copy of a whole matrix is made.
@@ -188,7 +215,7 @@ def pack_tensor(t: TensorInfo, storage: str = "bf16", rows: int = 4096) -> np.nd
     if len(t.shape) != 2:
         return dequantize(t).astype(np.float32)
     pack = _packer(storage)
-    out = np.empty(t.shape, np.uint16 if storage == "bf16" else np.float32)
+    out = np.empty(packed_shape(t.shape, storage), {"i8": np.int8, "bf16": np.uint16}.get(storage, np.float32))
     for lo in range(0, t.shape[0], rows):
         part = t.data[lo:lo + rows]
         out[lo:lo + len(part)] = pack(dequantize(TensorInfo(t.name, (len(part), t.shape[1]), t.qtype, part)))
@@ -198,9 +225,9 @@ def pack_tensor(t: TensorInfo, storage: str = "bf16", rows: int = 4096) -> np.nd
 class Transformer:
     """The forward pass over batches of token rows, continuing from an optional ``KVCache``."""
 
-    def __init__(self, config: Config, weights: dict[str, np.ndarray], storage: str = "bf16") -> None:
-        """``weights``: GGUF tensor names to float32 arrays; layer matrices are stored as ``storage``,
-        "bf16" or "f32" (twice the memory, no widening per call)."""
+    def __init__(self, config: Config, weights: dict[str, np.ndarray], storage: str = "i8") -> None:
+        """``weights``: GGUF tensor names to float32 arrays; layer matrices are stored as ``storage``:
+        "i8", "bf16" (twice the memory, a shift per call) or "f32" (four times, no widening)."""
         pack = _packer(storage)
         tied = "output.weight" not in weights
         self._setup(config, storage, {n: np.asarray(weights[n], np.float32) if weights[n].ndim == 1
@@ -211,7 +238,9 @@ class Transformer:
         self.config = config
         self.storage = storage
         self.workers: int | None = 1  # threads a pass is split over; None: the idle processors (``forward``)
-        self.unpack: Callable[[np.ndarray], np.ndarray] = widen if storage == "bf16" else (lambda w: w)
+        self.matrix: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]] = (
+            i8_parts if storage == "i8" else (lambda w: (widen(w), None)) if storage == "bf16"
+            else (lambda w: (w, None)))
         self.embedding = tensors["token_embd.weight"]
         self.output = tensors.get("output.weight", self.embedding)
         self.output_norm = tensors["output_norm.weight"]
@@ -220,7 +249,7 @@ class Transformer:
         self.inv_freq = (config.rope_base ** (-np.arange(0, hd, 2, dtype=np.float64) / hd)).astype(np.float32)
 
     @classmethod
-    def from_packed(cls, config: Config, tensors: dict[str, np.ndarray], storage: str = "bf16") -> Transformer:
+    def from_packed(cls, config: Config, tensors: dict[str, np.ndarray], storage: str = "i8") -> Transformer:
         """A model over tensors already stored as ``storage`` (``tensors()`` of another one, or a
         memory-mapped copy of them)."""
         model = cls.__new__(cls)
@@ -237,12 +266,27 @@ class Transformer:
         return out
 
     @classmethod
-    def from_gguf(cls, gguf: GGUFFile, storage: str = "bf16") -> Transformer:
+    def from_gguf(cls, gguf: GGUFFile, storage: str = "i8") -> Transformer:
         """The model of a GGUF file, each tensor dequantised and packed in turn."""
         config = config_from_gguf(gguf)
         tied = "output.weight" not in gguf.tensors
         return cls.from_packed(config, {n: pack_tensor(gguf.tensors[n], storage) for n in tensor_names(config, tied)},
                                storage)
+
+    def unpack(self, w: np.ndarray) -> np.ndarray:
+        """A stored matrix (or a selection of its rows) as float32."""
+        m, scale = self.matrix(w)
+        return m if scale is None else m * scale[:, None]
+
+    @staticmethod
+    def times(a: np.ndarray, matrix: tuple[np.ndarray, np.ndarray | None]) -> np.ndarray:
+        """``a`` times the transpose of a ``matrix`` from ``self.matrix``: the row scales, if any,
+        applied to the product rather than to the matrix."""
+        m, scale = matrix
+        out = a @ m.T
+        if scale is not None:
+            out *= scale
+        return out
 
     def threads_now(self) -> int:
         """How many threads to split a pass over: ``workers``, or if that is None the processors
@@ -344,11 +388,11 @@ class Transformer:
         for i, L in enumerate(self.layers):
             if interrupt is not None:
                 interrupt()
-            W = {n: self.unpack(L[n]) for n in LAYER_TENSORS if not n.endswith("norm")}
+            W = {n: self.matrix(L[n]) for n in LAYER_TENSORS if not n.endswith("norm")}
             a = self._norm(h, L["attn_norm"])
-            q = self._rope((a @ W["attn_q"].T).reshape(-1, c.heads, hd), cos, sin)
-            k = self._rope((a @ W["attn_k"].T).reshape(-1, c.kv_heads, hd), cos, sin)
-            v = (a @ W["attn_v"].T).reshape(-1, c.kv_heads, hd)
+            q: np.ndarray = self._rope(self.times(a, W["attn_q"]).reshape(-1, c.heads, hd), cos, sin)
+            k: np.ndarray = self._rope(self.times(a, W["attn_k"]).reshape(-1, c.kv_heads, hd), cos, sin)
+            v: np.ndarray = self.times(a, W["attn_v"]).reshape(-1, c.kv_heads, hd)
             q, k, v = (spread(x).reshape(B, T, -1, hd) for x in (q, k, v))
             past_k, past_v = cache.layer(i)
             if store is None:
@@ -369,19 +413,19 @@ class Transformer:
             del s, qg, q
             if real is not None:
                 o = o[real]
-            h = h + o @ W["attn_output"].T
+            h = h + self.times(o, W["attn_output"])
             a = self._norm(h, L["ffn_norm"])
-            g = a @ W["ffn_gate"].T
-            u = a @ W["ffn_up"].T
+            g = self.times(a, W["ffn_gate"])
+            u = self.times(a, W["ffn_up"])
             g *= u / (1 + np.exp(-g))  # silu(g) * u
             del u
-            h = h + g @ W["ffn_down"].T
+            h = h + self.times(g, W["ffn_down"])
             del g, W
         return spread(self._norm(h, self.output_norm)).reshape(B, T, c.dim)
 
     def log_softmax(self, hidden: np.ndarray) -> np.ndarray:
         """Natural-log next-token distributions for hidden states ``(N, dim)``: ``(N, vocab)``."""
-        logits = hidden @ self.unpack(self.output).T
+        logits = self.times(hidden, self.matrix(self.output))
         logits -= logits.max(axis=-1, keepdims=True)
         logits -= np.log(np.exp(logits).sum(axis=-1, keepdims=True))
         return logits
@@ -417,9 +461,9 @@ class Transformer:
         total = np.zeros(n, np.float64)
         block = max(1, _LOGITS_AT_ONCE // chunk)
         for lo in range(0, self.output.shape[0], chunk):
-            part = self.unpack(self.output[lo:lo + chunk]).T
+            part = self.matrix(self.output[lo:lo + chunk])
             for r in range(0, n, block):
-                logits = hidden[r:r + block] @ part
+                logits = self.times(hidden[r:r + block], part)
                 top = np.maximum(peak[r:r + block], logits.max(axis=1))
                 logits -= top[:, None]
                 np.exp(logits, out=logits)

@@ -1,6 +1,6 @@
 """A derived copy of the model's packed weights in the user's cache directory, memory-mapped on later loads.
 
-Dequantising the GGUF file's Q4_1 blocks and packing them to bfloat16 takes most of a load; the
+Dequantising the GGUF file's Q4_1 blocks and packing them (``Transformer``'s storage) takes most of a load; the
 packed tensors are the same every time, so the first load writes them to
 ``$XDG_CACHE_HOME/unspin/`` (``~/.cache/unspin``) and later loads map that file instead.  The file
 is derived data only: it is rebuilt when the GGUF file's size or modification time changes (or this
@@ -12,6 +12,7 @@ process that loads the model (forked workers, several editors' servers).
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .gguf_file import GGUFFile
-from .transformer import Transformer, config_from_gguf, tensor_names
+from .transformer import Transformer, config_from_gguf, packed_shape, tensor_names
 
 CACHE_ENV = "UNSPIN_NEURAL_CACHE"
 FORMAT = 1
@@ -57,27 +58,38 @@ def cache_file(gguf: GGUFFile, storage: str, folder: Path) -> Path:
     return folder / f"{Path(gguf.path).stem}-{storage}-{hashlib.sha256(source.encode()).hexdigest()[:12]}.weights"
 
 
-def load_model(gguf: GGUFFile, storage: str = "bf16") -> Transformer:
+def load_model(gguf: GGUFFile, storage: str = "i8") -> Transformer:
     """The model of ``gguf``: mapped from the cache when it holds this file's packed weights, else
     built (and then saved to the cache, if it can be written)."""
     folder = cache_dir()
-    if folder is None or storage != "bf16":  # float32 storage is for measurements: not worth 540 MB on disk
+    if folder is None or storage == "f32":  # float32 storage is for measurements: not worth 540 MB on disk
         return Transformer.from_gguf(gguf, storage)
     path = cache_file(gguf, storage, folder)
     identity = _identity(gguf, storage)
     config = config_from_gguf(gguf)
     tensors = _read(path, identity)
-    if tensors is not None and _fits(tensors, gguf, config):
+    if tensors is not None and _fits(tensors, gguf, config, storage):
         return Transformer.from_packed(config, tensors, storage)
     model = Transformer.from_gguf(gguf, storage)
-    _write(path, identity, model.tensors())
+    if _write(path, identity, model.tensors()):
+        _forget_others(gguf, path)
     return model
 
 
-def _fits(tensors: dict[str, np.ndarray], gguf: GGUFFile, config: Any) -> bool:
+def _forget_others(gguf: GGUFFile, kept: Path) -> None:
+    """Remove this GGUF file's weights packed in another storage (an earlier version's bfloat16):
+    derived data that nothing reads any more."""
+    for other in kept.parent.glob(glob.escape(cache_file(gguf, "\0", kept.parent).name).replace("\0", "*")):
+        if other != kept:
+            with contextlib.suppress(OSError):
+                other.unlink()
+
+
+def _fits(tensors: dict[str, np.ndarray], gguf: GGUFFile, config: Any, storage: str) -> bool:
     tied = "output.weight" not in gguf.tensors
     names = tensor_names(config, tied)
-    return set(names) <= set(tensors) and all(tensors[n].shape == gguf.tensors[n].shape for n in names)
+    return set(names) <= set(tensors) and all(
+        tensors[n].shape == packed_shape(tuple(gguf.tensors[n].shape), storage) for n in names)
 
 
 def _aligned(n: int) -> int:

@@ -42,7 +42,7 @@ def locate() -> Path | None:
     return None
 
 
-def load_scorer(path: str | Path, storage: str = "bf16") -> Scorer:
+def load_scorer(path: str | Path, storage: str = "i8") -> Scorer:
     """Read the GGUF file at ``path`` into a ready scorer (``storage``: see ``Transformer``)."""
     gguf = read_gguf(path)
     tokenizer = tokenizer_from_metadata(gguf.metadata)
