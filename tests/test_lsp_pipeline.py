@@ -159,6 +159,33 @@ async def test_trigram_model_and_a_missing_refine_module_mean_no_phase_two(monke
     assert await ls.refine(URI) is None and not worker.refines
 
 
+async def test_without_the_neural_weights_phase_two_runs_only_for_phrases(monkeypatch, worker):
+    """Without the weights the words' phase 2 hands phase 1's findings back unchanged: after the first
+    such answer the server stops asking for it (a worker round trip per analysis), but a phrase pass
+    is still asked for."""
+    asked = []
+
+    def refine(text, findings, cancelled, **_):
+        asked.append(text)
+        return findings
+
+    monkeypatch.setattr(worker_module, "_refiner", lambda phrases=False: refine)
+    monkeypatch.setattr(worker_module, "_for_review", lambda *args: None)
+    monkeypatch.setattr(srv, "SETTLE_DELAY", 0)
+    ls = _server(worker)
+    _open(ls)
+    await ls._analyze_later(URI, 0)
+    assert len(ls.published) == 1 and asked == [] and not worker.weighs and worker.refines
+    calls = []
+    run = worker._run
+    monkeypatch.setattr(worker, "_run", lambda *args: calls.append(args[2]) or run(*args))
+    state = ls.states[URI]
+    assert await worker.refine(URI, (state.result, state.raw_findings)) is None
+    assert calls == []  # not sent at all
+    await worker.refine(URI, (state.result, state.raw_findings), phrases=True)
+    assert calls == [worker_module._refine] and len(asked) == 1
+
+
 async def test_an_edit_cancels_a_refinement_in_flight(monkeypatch, worker):
     started, saw_cancel = threading.Event(), threading.Event()
 

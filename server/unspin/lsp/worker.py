@@ -59,6 +59,7 @@ _SLOTS = 256
 _results: dict[str, dict[int, tuple[list[Finding], str]]] = {}
 _ids = itertools.count(1)
 UNAVAILABLE = "unavailable"  # what ``_refine`` answers where there is no phase 2
+NO_WEIGHTS = "no weights"  # what it answers where only a phrase pass could change a result (no neural model)
 _PR_SET_PDEATHSIG = 1
 _WATCH_SECONDS = 0.5
 
@@ -169,6 +170,8 @@ def _refine(document: str, generation: int, base: int, phrases: bool = False,
     findings, text = known
     try:
         reviewed = _for_review(document, text, threshold, cancelled)
+        if reviewed is None and not phrases:
+            return NO_WEIGHTS  # the words' phase 2 would hand phase 1's findings back unchanged
         refined = refine(text, list(findings if reviewed is None else reviewed), cancelled, threshold=threshold)
     except Cancelled:
         return None
@@ -241,6 +244,7 @@ class AnalysisWorker:
         self._turns = _Turns()
         self._running: str | None = None  # the document whose request is in the process
         self.refines = True  # False once the worker said there is no phase 2
+        self.weighs = True  # False once it said it has no neural weights: phase 2 is then for phrases only
         self._preempted: set[str] = set()  # documents whose request made way for another's edit
 
     def _new_pool(self) -> Executor:
@@ -292,14 +296,18 @@ class AnalysisWorker:
     async def refine(self, document: str, base: tuple[int, list[Finding]], phrases: bool = False,
                      threshold: float = 0.5) -> tuple[int, list[Finding]] | None:
         """Phase 2 of result ``base``: (result id, refined findings), or None if it was interrupted, the
-        worker no longer keeps ``base``, or there is no phase 2 (``refines`` is then False).  It waits
-        for every urgent request."""
-        if not self.refines:
+        worker no longer keeps ``base``, or there is no phase 2 (``refines`` is then False), or it could
+        only hand ``base`` back (no neural weights and no ``phrases``: ``weighs`` is then False, and
+        later requests without ``phrases`` are not sent).  It waits for every urgent request."""
+        if not self.refines or not (phrases or self.weighs):
             return None
         args = (document, self._generations[_slot(document)], base[0], phrases, threshold)
         delta = await self._run(document, 1, _refine, args, None)
         if delta == UNAVAILABLE:
             self.refines = False
+            return None
+        if delta == NO_WEIGHTS:
+            self.weighs = False
             return None
         if not isinstance(delta, Delta):
             return None
