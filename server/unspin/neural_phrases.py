@@ -39,7 +39,7 @@ class NeuralPhraseSettings:
     suspect_gain: float = 2.0  # log10: best original's first token against the written word, left context only
     suspects: int = 2  # strongest suspects per sentence that are checked (a densely spun one has dozens)
     later_token: float = 1.0  # log10 the screen charges each token of an original after its first (unread)
-    singles: int = 3  # originals per suspect word read with the right context
+    singles: int = 8  # originals per suspect word read with the right context
     pair_originals: int = 2  # originals per word of a suspect pair read together
     pair_gain: float = 0.0  # log10 gain the neighbour of a suspect needs for the pair to be checked
     restore_originals: int = 6  # per word, when a detected span's restoration is chosen
