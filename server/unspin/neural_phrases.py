@@ -37,7 +37,7 @@ _POSITIONS = 2048  # padded positions per causal pass (rows times the longest ro
 @dataclass(frozen=True)
 class NeuralPhraseSettings:
     suspect_gain: float = 2.0  # log10: best original's first token against the written word, left context only
-    suspects: int = 2  # strongest suspects per sentence that are checked (a densely spun one has dozens)
+    suspects: int = 3  # strongest suspects per sentence that are checked (a densely spun one has dozens)
     later_token: float = 1.0  # log10 the screen charges each token of an original after its first (unread)
     singles: int = 8  # originals per suspect word read with the right context
     pair_originals: int = 2  # originals per word of a suspect pair read together
