@@ -59,9 +59,44 @@ def i8_parts(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return p[:, :-4].astype(np.float32), np.ascontiguousarray(p[:, -4:]).view(np.float32).reshape(-1)
 
 
+def _bf16_parts(b: np.ndarray) -> tuple[np.ndarray, None]:
+    return widen(b), None
+
+
+def _f32(w: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(w, dtype=np.float32)
+
+
+def _f32_parts(w: np.ndarray) -> tuple[np.ndarray, None]:
+    return w, None
+
+
+@dataclass(frozen=True)
+class Storage:
+    """How the model keeps a matrix: packed from float32 rows (``pack``) into ``dtype`` with
+    ``extra_columns`` per row, and read back (``matrix``) as a float32 matrix and its per-row scale,
+    if any, which is applied to products (``Transformer.times``)."""
+
+    pack: Callable[[np.ndarray], np.ndarray]
+    dtype: type
+    extra_columns: int
+    matrix: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]]
+
+
+STORAGES = {"i8": Storage(to_i8, np.int8, 4, i8_parts), "bf16": Storage(to_bf16, np.uint16, 0, _bf16_parts),
+            "f32": Storage(_f32, np.float32, 0, _f32_parts)}
+
+
+def storage_of(name: str) -> Storage:
+    try:
+        return STORAGES[name]
+    except KeyError:
+        raise ValueError(f"storage {name!r} is none of {', '.join(STORAGES)}") from None
+
+
 def packed_shape(shape: tuple[int, ...], storage: str) -> tuple[int, ...]:
-    """The shape a matrix of ``shape`` is stored in (int8 rows carry their scale)."""
-    return (shape[0], shape[1] + 4) if storage == "i8" and len(shape) == 2 else tuple(shape)
+    """The shape a tensor of ``shape`` is stored in (int8 rows carry their scale; vectors stay float32)."""
+    return (shape[0], shape[1] + storage_of(storage).extra_columns) if len(shape) == 2 else tuple(shape)
 
 
 @dataclass(frozen=True)
@@ -194,19 +229,6 @@ def config_from_gguf(gguf: GGUFFile) -> Config:
         eps=float(md.get("llama.attention.layer_norm_rms_epsilon", 1e-5)))
 
 
-STORAGES = ("i8", "bf16", "f32")
-
-
-def _packer(storage: str) -> Callable[[np.ndarray], np.ndarray]:
-    if storage == "i8":
-        return to_i8
-    if storage == "bf16":
-        return to_bf16
-    if storage == "f32":
-        return lambda w: np.ascontiguousarray(w, dtype=np.float32)
-    raise ValueError(f"storage {storage!r} is none of {', '.join(STORAGES)}")
-
-
 def pack_tensor(t: TensorInfo, storage: str = "i8", rows: int = 4096) -> np.ndarray:
     """A GGUF tensor as the model stores it: norms (vectors) float32, matrices packed as ``storage``.
 
@@ -214,11 +236,11 @@ def pack_tensor(t: TensorInfo, storage: str = "i8", rows: int = 4096) -> np.ndar
     """
     if len(t.shape) != 2:
         return dequantize(t).astype(np.float32)
-    pack = _packer(storage)
-    out = np.empty(packed_shape(t.shape, storage), {"i8": np.int8, "bf16": np.uint16}.get(storage, np.float32))
+    kept = storage_of(storage)
+    out: np.ndarray = np.empty(packed_shape(t.shape, storage), kept.dtype)
     for lo in range(0, t.shape[0], rows):
         part = t.data[lo:lo + rows]
-        out[lo:lo + len(part)] = pack(dequantize(TensorInfo(t.name, (len(part), t.shape[1]), t.qtype, part)))
+        out[lo:lo + len(part)] = kept.pack(dequantize(TensorInfo(t.name, (len(part), t.shape[1]), t.qtype, part)))
     return out
 
 
@@ -228,19 +250,16 @@ class Transformer:
     def __init__(self, config: Config, weights: dict[str, np.ndarray], storage: str = "i8") -> None:
         """``weights``: GGUF tensor names to float32 arrays; layer matrices are stored as ``storage``:
         "i8", "bf16" (twice the memory, a shift per call) or "f32" (four times, no widening)."""
-        pack = _packer(storage)
+        pack = storage_of(storage).pack
         tied = "output.weight" not in weights
         self._setup(config, storage, {n: np.asarray(weights[n], np.float32) if weights[n].ndim == 1
                                       else pack(weights[n]) for n in tensor_names(config, tied)})
 
     def _setup(self, config: Config, storage: str, tensors: dict[str, np.ndarray]) -> None:
-        _packer(storage)
+        self.matrix = storage_of(storage).matrix  # a stored matrix as (float32 values, per-row scale or None)
         self.config = config
         self.storage = storage
         self.workers: int | None = 1  # threads a pass is split over; None: the idle processors (``forward``)
-        self.matrix: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]] = (
-            i8_parts if storage == "i8" else (lambda w: (widen(w), None)) if storage == "bf16"
-            else (lambda w: (w, None)))
         self.embedding = tensors["token_embd.weight"]
         self.output = tensors.get("output.weight", self.embedding)
         self.output_norm = tensors["output_norm.weight"]
