@@ -110,3 +110,19 @@ def test_window_scores_equal_the_sum_of_their_trigrams(engine):
         expected = [f(w, prev, prev2) + f(next1, w, prev) + (f(next2, next1, w) if next2 is not None else 0.0)
                     for w in words]
         assert model.window_logps(words, prev2, prev, next1, next2) == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_batch_check_keeps_nothing_of_the_texts_it_checked():
+    """The command line checks each file once: what the engine keeps per text for an editor's next edit
+    would otherwise grow the process with every file of a batch."""
+    from unspin.allowlist import Allowlist
+    from unspin.checking import Checker
+    from unspin.engine import Engine
+
+    engine = Engine()
+    engine.analyze(CLEAN, document="buffer")
+    assert engine._chunks and engine._fitted
+    engine.forget_texts()
+    assert not (engine._chunks or engine._gains or engine._explanations or engine._fitted)
+    Checker(engine, model="trigram").findings(SPUN + "\n\n" + CLEAN, "plaintext", Allowlist())
+    assert not (engine._chunks or engine._gains or engine._explanations)

@@ -53,6 +53,9 @@ def test_checker_reads_phrases_in_research_writing_unless_told(monkeypatch, mode
         def analyze(self, text, threshold=None, document=None, refit=False, cancelled=None, review=None):
             return []
 
+        def forget_texts(self):
+            pass
+
     Checker(Quiet(), model=model, phrases=mode).findings(text, "plaintext", checking.allowlist.Allowlist())
     assert asked == ([text] if read else [])
 

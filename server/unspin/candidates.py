@@ -117,7 +117,8 @@ class CandidateGenerator:
         self._morphology = morphology
         self._moby = moby
         self.candidates = lru_cache(maxsize=200_000)(self._candidates)
-        self._moby_links = lru_cache(maxsize=50_000)(self._read_moby_links)
+        # Read once per lemma while its forms come up; ``candidates`` keeps the result per form.
+        self._moby_links = lru_cache(maxsize=2_000)(self._read_moby_links)
         self.distant = lru_cache(maxsize=20_000)(self._distant)
         self.is_old_form = lru_cache(maxsize=50_000)(self._is_old_form)
 

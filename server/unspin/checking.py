@@ -62,11 +62,14 @@ class Checker:
         """Findings in the prose of ``text``, offsets into ``text``; ``tick`` is polled as analysis goes."""
         prose = prose_view(text, language)
         threshold = self.engine.settings.threshold if self.threshold is None else self.threshold
-        reviewed = for_review(self.engine, prose, threshold, cancelled=tick) if self.model == "neural" else None
-        if reviewed is not None:
-            found = refine_words(prose, reviewed, cancelled=tick, threshold=threshold)
-        else:
-            found = self.engine.analyze(prose, threshold, cancelled=tick)
+        try:
+            reviewed = for_review(self.engine, prose, threshold, cancelled=tick) if self.model == "neural" else None
+            if reviewed is not None:
+                found = refine_words(prose, reviewed, cancelled=tick, threshold=threshold)
+            else:
+                found = self.engine.analyze(prose, threshold, cancelled=tick)
+        finally:
+            self.engine.forget_texts()  # each file is checked once: see ``Engine.forget_texts``
         if self.reads_phrases(prose):
             found = find_phrases(prose, found, tick)
         if self.fingerprints is not None:

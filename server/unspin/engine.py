@@ -180,6 +180,14 @@ class Engine:
         with self._lock:
             self._fitted.pop(document, None)
 
+    def forget_texts(self) -> None:
+        """Drop everything kept per text (sentences, their gains, fitted channels).  An editor analyses
+        the same text again after each edit, so the engine keeps it; a batch check reads each file
+        once, and keeping every file's sentences would grow the process with the size of the batch."""
+        with self._lock:
+            for kept in (self._gains, self._explanations, self._chunks, self._fitted):
+                kept.clear()
+
     def channel(self, text: str) -> DocumentChannel:
         """The spinner channel fitted to ``text``: its spin probability and rates, for reports and tests."""
         with self._lock:

@@ -25,7 +25,7 @@ RELATION_NAMES = {
 POS_NAMES = {"n": "noun", "v": "verb", "a": "adj.", "r": "adv."}
 _FLOOR_ZIPF = 1.0
 ORIGINALS_PER_ROW = 24
-_ROWS_KEPT = 20_000  # parsed rows kept; candidates are cached downstream, so this only spares re-parsing
+_ROWS_KEPT = 2_000  # parsed rows kept; candidates are cached downstream, so this only spares re-parsing
 
 
 @dataclass(frozen=True, slots=True)

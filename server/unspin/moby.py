@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .loaded_once import loaded_once
 from .sorted_table import SortedTable
 
-_ROWS_KEPT = 20_000
+_ROWS_KEPT = 2_000  # parsed rows kept, as in ``lexicon``: candidates are cached per word downstream
 
 
 @dataclass(frozen=True, slots=True)
