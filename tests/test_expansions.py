@@ -3,6 +3,7 @@ the phrase, kind "phrase", in text judged spun; the same phrases in clean prose 
 from __future__ import annotations
 
 from unspin.expansions import Expansions, gain
+from unspin.lexicon import shared_lexicon
 from unspin.moby import shared_moby
 
 # The dev spinner's style, with the phrases a random-WordNet-sense spinner writes for "it" and "an".
@@ -24,6 +25,12 @@ def test_the_tables_name_the_words_a_phrase_may_stand_for():
     assert table.of("the city") == ()
 
 
+def test_thesauri_list_hyphenated_compounds_as_one_item():
+    table = Expansions(shared_moby(), shared_lexicon())
+    assert {"coast", "shore"} <= {e.original for e in table.of("sea-coast") if e.source == "thesaurus"}
+    assert "in" in {e.original for e in table.of("up-to-date")}
+
+
 def test_a_phrase_reads_better_as_its_word(engine):
     words = tuple("information technology formed near the coast".split())
     assert gain(engine.model, words, 0, 2, "it") > 2.0
@@ -43,3 +50,11 @@ def test_phrases_written_for_one_word_are_found_in_spun_text(engine):
 def test_the_same_phrases_in_clean_prose_and_names_stay_quiet(engine):
     assert engine.analyze(CLEAN) == []
     assert not [f for f in engine.analyze(SPUN + " " + CLEAN) if f.kind == "phrase" and f.text[0].isupper()]
+
+
+def test_a_hyphenated_compound_written_for_one_word_is_one_finding(engine):
+    """A thesaurus lists "up-to-date" beside *in*: a spinner writes the compound for the word."""
+    text = SPUN + " The firm was founded up-to-date 1861, and its offices stood near the sea-coast."
+    found = {(f.text, f.best) for f in engine.analyze(text) if f.kind == "phrase"}
+    assert {("up-to-date", "in"), ("sea-coast", "coast")} <= found
+    assert not [f for f in engine.analyze(text) if f.kind != "phrase" and f.text in ("up", "date", "sea", "coast")]

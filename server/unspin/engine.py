@@ -320,12 +320,12 @@ class Engine:
         likeliest first where they overlap."""
         text, at = sent.text, sent.start
         gaps = [text[a.end - at:b.start - at] for a, b in zip(sent.word_tokens, sent.word_tokens[1:])]
-        joined = [gap.strip(" \t") == "" and gap.count("\n") < 2 for gap in gaps]
+        separators = [_separator(gap) for gap in gaps]
         channel = fitted.channel
         weight = channel.params.lm_weight
         rate = float(channel.class_rates[form_class(False, False)])
         found: list[Finding] = []
-        for r in sorted(read_phrases(self.model, shared_expansions(), sent.words, joined),
+        for r in sorted(read_phrases(self.model, shared_expansions(), sent.words, separators),
                         key=lambda r: -(r.gain * weight + r.expansion.log_q)):
             first, last = sent.word_tokens[r.first], sent.word_tokens[r.first + r.length - 1]
             # A phrase with capitals mid-sentence ("European Union", "United States") is the author's name
@@ -497,6 +497,14 @@ def _relation_text(observed: str, relation: str, original: str, pos: str, via: s
     through = f", through '{via}'" if via else ""
     pos_name = f" ({POS_NAMES[pos]})" if pos in POS_NAMES else ""
     return f"'{observed}' {RELATION_NAMES[relation]} '{original}'{pos_name}{through}"
+
+
+def _separator(gap: str) -> str | None:
+    """What joins two words into a phrase (``expansions.read_phrases``): blanks within a paragraph, or a
+    hyphen (a compound); anything else ends the phrase."""
+    if gap == "-":
+        return "-"
+    return " " if gap.strip(" \t") == "" and gap.count("\n") < 2 else None
 
 
 def _with_lone(found: list[Finding], lone: list[Finding]) -> list[Finding]:

@@ -1,5 +1,6 @@
 """Phrases a spinner wrote for one word: "information technology" for *it*, "associate in nursing"
-for *an*, "in transit to" for *to*.
+for *an*, "in transit to" for *to*, and hyphenated compounds, which thesauri list as one item:
+"up-to-date" for *in*, "sea-coast" for *coast*.
 
 A spinner that takes the first lemma of a random WordNet sense writes a phrase whenever that lemma is
 one, and one that picks from a Moby entry writes the entry's phrases.  Such a phrase is found in a
@@ -9,7 +10,7 @@ spinner's source (``DocumentChannel.moby_share``) set the prior, as they do for 
 clean prose, whose sections are judged clean, is never read for them.
 
 The WordNet side is ``data/expansions.tsv.gz`` (``tools/build_expansions.py``); Moby's reversed
-table already holds its phrases.
+table already holds its phrases, and the thesaurus's (``lexicon``) its hyphenated compounds.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .language_model import SENTENCE_END, SENTENCE_START, LanguageModel
+from .lexicon import Lexicon, shared_lexicon
 from .loaded_once import loaded_once
 from .moby import Moby, shared_moby
 from .sorted_table import SortedTable
@@ -33,12 +35,14 @@ class Expansion:
     phrase: str
     original: str
     log_q: float  # log10 probability that a spinner holding ``original`` writes ``phrase``, within its source
-    source: str  # "wordnet" or "moby"
+    source: str  # "wordnet", "thesaurus" (a hyphenated compound) or "moby"
 
     @property
     def relation(self) -> str:
         if self.source == "moby":
             return f"'{self.phrase}' is listed in the Moby thesaurus under '{self.original}'"
+        if self.source == "thesaurus":
+            return f"'{self.phrase}' is listed in the thesaurus beside '{self.original}'"
         return f"'{self.phrase}' is WordNet's name for a sense of '{self.original}'"
 
 
@@ -55,15 +59,20 @@ class Reading:
 class Expansions:
     """Lookup of the phrases a spinner may write for one word; shared, loaded once."""
 
-    def __init__(self, moby: Moby | None = None) -> None:
+    def __init__(self, moby: Moby | None = None, lexicon: Lexicon | None = None) -> None:
         self._wordnet = SortedTable.packaged("expansions.tsv.gz")
         self._moby = moby
+        self._lexicon = lexicon
         self.of = lru_cache(maxsize=100_000)(self._of)
 
     def _of(self, phrase: str) -> tuple[Expansion, ...]:
-        """The single words ``phrase`` (lower case, words joined by one space) may stand for."""
+        """The single words ``phrase`` (lower case, words joined by one space, or by hyphens in a
+        compound) may stand for."""
         found = [Expansion(phrase, word, float(log_q), "wordnet")
                  for row in self._wordnet.rows(phrase) for word, log_q in (cell.rsplit(":", 1) for cell in row)]
+        if self._lexicon is not None and "-" in phrase:
+            found += [Expansion(phrase, e.original, e.log_q, "thesaurus") for e in self._lexicon.originals(phrase)
+                      if e.original.isalpha()]
         if self._moby is not None:
             found += [Expansion(phrase, original, log_q, "moby")
                       for original, log_q in self._moby.single_words(phrase, 20)]
@@ -71,25 +80,28 @@ class Expansions:
 
 
 def _expansions() -> Expansions:
-    return Expansions(shared_moby())
+    return Expansions(shared_moby(), shared_lexicon())
 
 
 shared_expansions = loaded_once(_expansions)
 
 
 def read_phrases(model: LanguageModel, expansions: Expansions, words: tuple[str, ...],
-                 joined: list[bool]) -> list[Reading]:
-    """Every phrase of 2 to ``LONGEST`` words of a sentence (``words`` as the language model reads them;
-    ``joined[k]``: only blanks stand between word k and word k + 1) with a single word it may stand
-    for, each read as its best single word."""
+                 separators: list[str | None]) -> list[Reading]:
+    """Every phrase of 2 to ``LONGEST`` words of a sentence (``words`` as the language model reads them)
+    with a single word it may stand for, each read as its best single word.  ``separators[k]``: what
+    joins word k to word k + 1 within a phrase, " " (blanks) or "-" (a compound), or None (nothing
+    does: other punctuation, a paragraph break)."""
     out = []
     for i in range(len(words) - 1):
         if words[i].startswith("<"):  # a number or a word the tokenizer could not read
             continue
+        sep = separators[i]
         for n in range(2, LONGEST + 1):
-            if i + n > len(words) or not joined[i + n - 2] or words[i + n - 1].startswith("<"):
+            if (sep is None or i + n > len(words) or separators[i + n - 2] != sep
+                    or words[i + n - 1].startswith("<")):
                 break
-            found = expansions.of(" ".join(words[i:i + n]))
+            found = expansions.of(sep.join(words[i:i + n]))
             options = [e for e in found if model.known(e.original)]
             if not options:
                 continue
