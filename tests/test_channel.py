@@ -71,6 +71,25 @@ def test_the_document_learns_which_thesaurus_relations_its_spinner_uses():
     assert syn > 1.5 * hyper
 
 
+def test_the_document_learns_whether_its_spinner_keeps_one_replacement_per_word():
+    """One spinner writes the same word for every use of an original, another draws afresh each time:
+    the tie of a word's replacement to the thesaurus is weak for the first and strong for the second."""
+    from unspin.channel import CHOICE_STRENGTHS
+
+    def fitted(observed: list[str]) -> DocumentChannel:
+        evidence = []
+        for i, obs in enumerate(observed):
+            cand = Candidate("big", "big", "a", "syn", obs, -1.0, -4.0, False)
+            evidence.append((Slot(0, obs, obs, (cand,), 0.0, -5.0, False, False), [3.0 + 0.1 * i]))  # not repeats
+            cand = Candidate(f"w{i}", f"w{i}", "n", "syn", f"o{i}", -1.0, -4.0, False)
+            evidence.append((Slot(0, f"o{i}", f"o{i}", (cand,), 0.0, -5.0, False, False), [3.0]))
+        vocabulary = Vocabulary.count([s.observed for s, _ in evidence], str)
+        return DocumentChannel(ChannelParams(), 1.0).fit(evidence, vocabulary)
+
+    assert fitted(["large"] * 10).choice_strength == CHOICE_STRENGTHS[0]
+    assert fitted([f"large{i}" for i in range(10)]).choice_strength == CHOICE_STRENGTHS[-1]
+
+
 def test_boilerplate_is_one_piece_of_evidence_not_one_per_line(engine):
     """'Patch by ...' closing every line of release notes once read as 'Piece by ...' spun 17 times."""
     names = ["Ann Lee", "Bo Chen", "Cy Diaz", "Di Fox", "Ed Gray", "Flo Hunt", "Gus Ives", "Hal Jones", "Ida Kern",

@@ -23,6 +23,11 @@ Seven things about spinners and documents are modelled here rather than in per-w
   per document with the document-wide values as Dirichlet priors.  A form
   that is spun elsewhere in the document is likely spun here too; a form
   that is plainly kept elsewhere is less likely to be an original here.
+  How firmly a word keeps its replacement is the document's too: one spinner
+  writes "inwards" for every *in*, another draws afresh at each use.  The
+  Dirichlet's strength is the one of ``CHOICE_STRENGTHS`` under which the
+  document's replacements are likeliest (a Dirichlet-multinomial over each
+  original's replacements).
 * **Repeated wording is not repeated evidence.**  Boilerplate ("Patch by
   ..." closing every line of release notes) gives the same slot in the
   same context again and again; ``n`` slots that read alike count as
@@ -78,7 +83,7 @@ class ChannelParams:
     rate_prior_a: float = 0.5
     rate_prior_b: float = 20.0
     form_strength: float = 16.0  # pseudo-counts tying a word's own spin rate to the document's
-    choice_strength: float = 2.0  # pseudo-counts tying a word's replacement to the thesaurus
+    choice_strength: float = 2.0  # pseudo-counts tying a word's replacement to the thesaurus, until fitted
     class_strength: float = 20.0  # pseudo-counts tying a form class's spin rate to the document's
     relation_strength: float = 10.0  # pseudo-counts tying the document's mix of relations to the thesaurus's
     topic_weight: float = 0.1  # weight of the document's own vocabulary in a word's probability
@@ -130,6 +135,10 @@ RELATIONS = {name: i for i, name in enumerate(RELATION_NAMES)}
 MIN_RELATION_LIFT = 0.05
 MAX_RELATION_LIFT = 1.5  # see module docstring
 REPEAT_EXPONENT = 0.5  # see module docstring
+CHOICE_STRENGTHS = (2.0, 4.0, 8.0, 16.0)  # see ``DocumentChannel._choice_strength``
+# Replacement counts below this are left out of that fit: posteriors spread thinly over many
+# candidates would otherwise read as a spinner that draws afresh at every use.
+_CHOICE_COUNT_FLOOR = 0.5
 _NO_PAIR = np.iinfo(np.int64).max  # see DocumentChannel.__init__
 
 
@@ -138,6 +147,14 @@ def form_class(capitalized: bool, inflected: bool, moby_only: bool = False) -> i
     the Moby thesaurus links the word to any original, so only a spinner drawing on Moby touches it;
     its own rate keeps such words from diluting the rate of a spinner that does not."""
     return 4 * moby_only + 2 * capitalized + inflected
+
+
+_lgamma_of_each = np.frompyfunc(math.lgamma, 1, 1)
+
+
+def _lgamma(x: np.ndarray) -> np.ndarray:
+    """log Gamma of each element (numpy has none of its own)."""
+    return np.asarray(_lgamma_of_each(x), dtype=float)
 
 
 def sigmoid(z: float) -> float:
@@ -316,6 +333,7 @@ class DocumentChannel:
         self.rate = MIN_RATE
         self.class_rates = np.full(N_CLASSES, MIN_RATE)
         self.relation_lift = np.ones(len(RELATIONS))
+        self.choice_strength = params.choice_strength
         # id(slot) -> row of the fitted slots, which are held in ``_fitted_slots`` so that no id is
         # reused by another slot while the rows are kept.
         self._rows: dict[int, int] = {}
@@ -391,6 +409,7 @@ class DocumentChannel:
             self.class_rates = np.maximum(MIN_CLASS_RATE, (spun_by_class + p.class_strength * self.rate)
                                           / (originals_by_class + p.class_strength))
             self.relation_lift = self._relation_lift(t, spun_p, probs, prior_mix)
+            self.choice_strength = self._choice_strength(t)
         self._final = self._log_scores(t, self._own, self._group, poll)
         return self
 
@@ -406,6 +425,26 @@ class DocumentChannel:
         seen = np.bincount(t.relation[m], probs[m], n)
         lift = (seen + s * expected) / np.maximum((spun + s) * expected, 1e-12)
         return np.where(expected > 1e-9, np.clip(lift, MIN_RELATION_LIFT, MAX_RELATION_LIFT), 1.0)
+
+    def _choice_strength(self, t: _Table) -> float:
+        """Which of ``CHOICE_STRENGTHS`` makes the document's replacement counts likeliest: per original,
+        a Dirichlet-multinomial over the words it became, centred on the thesaurus's own probabilities.
+        A spinner that keeps one replacement per word concentrates the counts (a weak tie fits); one
+        that draws at every use spreads them as the thesaurus does (a strong tie fits)."""
+        m = t.mask
+        pair_cand = np.zeros(len(self._choice), dtype=np.int64)
+        pair_q = np.ones(len(self._choice))
+        pair_cand[t.pair[m]] = t.cand[m]
+        pair_q[t.pair[m]] = 10.0 ** t.log_q[m] * self.relation_lift[t.relation[m]]
+        used = self._choice >= _CHOICE_COUNT_FLOOR
+        counts, q = self._choice[used], pair_q[used]
+        if not len(counts):
+            return self.choice_strength
+        per_original = np.bincount(pair_cand[used], counts)
+        spun = per_original[per_original > 0.0]
+        fits = [float(math.lgamma(a) * len(spun) - _lgamma(a + spun).sum()
+                      + (_lgamma(a * q + counts) - _lgamma(a * q)).sum()) for a in CHOICE_STRENGTHS]
+        return CHOICE_STRENGTHS[int(np.argmax(fits))]
 
     def _log_scores(self, t: _Table, own: np.ndarray, group: np.ndarray,
                     poll: Callable[[], None] = lambda: None) -> tuple[np.ndarray, np.ndarray]:
@@ -430,8 +469,8 @@ class DocumentChannel:
         cand, obs, mask = t.cand[rows], t.obs[rows], t.mask[rows]
         spun_c = np.maximum(0.0, self._spun[cand] - mine)
         chosen = np.maximum(0.0, self._choice[t.pair[rows]] - mine)
-        q = (p.choice_strength * 10.0 ** t.log_q[rows] * self.relation_lift[t.relation[rows]] + chosen) \
-            / (p.choice_strength + spun_c)
+        a = self.choice_strength
+        q = (a * 10.0 ** t.log_q[rows] * self.relation_lift[t.relation[rows]] + chosen) / (a + spun_c)
         rate_c = (self.class_rates[t.cls_cand[rows]] * k + spun_c) / (k + spun_c + np.maximum(0.0, self._kept[cand]))
         scores = np.where(mask, t.context[rows] + np.log10(rate_c) + np.log10(q) + t.prior[rows, None], -np.inf)
         scores = _with_topic(scores, p.topic(self._lemma_share[t.lemma_cand[rows]], t.log_unigram[rows]))
