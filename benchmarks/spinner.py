@@ -21,6 +21,10 @@ Styles, each imitating a kind of spinner seen in the wild:
 ``caps-the``
     ``varied`` at a higher rate, and 'the' too, by another determiner
     ("this", "that", "a", "its"; the thesaurus has no neighbour for it).
+``every-use``
+    ``consistent``, but the rate picks the words its dictionary holds, once per
+    word: a word it holds is replaced at every use, as the real spinner of the dev
+    article does ("in" spun 14 times and kept none).
 ``sparse``
     ``consistent`` at a rate of 2-5 % (drawn per document from the seed).
 ``wordnet-random``
@@ -80,8 +84,9 @@ _FUNCTION = frozenset({
     "every", "both", "either", "neither", "such", "own", "same", "other", "only", "very", "too", "also", "just"
 })
 
-STYLES = ("consistent", "verbatim", "varied", "caps-the", "sparse", "wordnet-random", "moby", "moby-all")
-DEFAULT_RATE = {"consistent": 0.25, "verbatim": 0.25, "varied": 0.15, "caps-the": 0.25, "sparse": None,
+STYLES = ("consistent", "every-use", "verbatim", "varied", "caps-the", "sparse", "wordnet-random", "moby", "moby-all")
+DEFAULT_RATE = {"consistent": 0.25, "every-use": 0.25, "verbatim": 0.25, "varied": 0.15, "caps-the": 0.25,
+                "sparse": None,
                 "wordnet-random": 0.3, "moby": 0.3, "moby-all": 0.3}
 
 
@@ -215,7 +220,7 @@ class Spinner:
             rate = self.rng.uniform(0.02, 0.05) if style == "sparse" else DEFAULT_RATE[style]
         self.rate = rate
         self.per_occurrence = style in ("varied", "caps-the", "wordnet-random", "moby", "moby-all")
-        if style in ("consistent", "verbatim", "varied", "caps-the", "sparse"):
+        if style in ("consistent", "every-use", "verbatim", "varied", "caps-the", "sparse"):
             self.table = _forward_table_cached(frozenset(relations) if relations else None)
         elif style == "wordnet-random":
             self.senses = wordnet_senses()
@@ -271,13 +276,21 @@ class Spinner:
         subs: list[_Sub] = []
         pos, length = 0, 0
         chosen: dict[str, str | None] = {}
+        held: dict[str, bool] = {}  # every-use: whether the spinner's dictionary holds the word
         words = list(_WORD.finditer(text))
         i = 0
         while i < len(words):
             m = words[i]
             span, low, n = self._phrase_at(text, words, i)
             i += n
-            if not self._eligible(m.group()) or self.rng.random() >= self.rate:
+            if not self._eligible(m.group()):
+                continue
+            if self.style == "every-use":
+                if low not in held:
+                    held[low] = self.rng.random() < self.rate
+                if not held[low]:
+                    continue
+            elif self.rng.random() >= self.rate:
                 continue
             rep = self._replacement(low, chosen)
             if not rep or rep.lower() == span.lower():

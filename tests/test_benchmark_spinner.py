@@ -65,7 +65,8 @@ def test_every_style_is_deterministic_and_writes_valid_gold(style, small_resourc
     assert other != first
 
 
-@pytest.mark.parametrize("style", ["consistent", "verbatim", "varied", "caps-the", "wordnet-random", "moby"])
+@pytest.mark.parametrize("style", ["consistent", "every-use", "verbatim", "varied", "caps-the", "wordnet-random",
+                                   "moby"])
 def test_gold_originals_give_back_the_source(style, small_resources):
     """Putting each one-word original back where the gold says reproduces the source text."""
     for seed in range(20):  # the first seed that writes no phrase, whose tokens carry no single original
@@ -88,6 +89,14 @@ def test_consistent_style_keeps_one_replacement_per_word():
     for g in gold:
         chosen.setdefault(g["orig"][0], set()).add(g["word"].lower())
     assert chosen and all(len(v) == 1 for v in chosen.values())
+
+
+def test_every_use_style_replaces_every_use_of_a_word_it_holds():
+    text = " ".join(["the committee will review the budget and the report."] * 30)
+    spun, gold = spinner.Spinner(0.5, "every-use", seed=2).spin(text)
+    replaced = {g["orig"][0] for g in gold}
+    assert replaced and all(sum(g["orig"][0] == w for g in gold) == 30 for w in replaced)
+    assert len(replaced) < len({"committee", "will", "review", "budget", "and", "report"})
 
 
 def test_sparse_style_spins_two_to_five_percent():
