@@ -31,5 +31,23 @@ def test_sparse_spinning_spread_through_a_long_document_is_weighed_as_a_whole():
     assert max(spin_presence([CLEAN] * 1000)) < 0.01
 
 
+def test_a_document_spun_throughout_with_little_evidence_a_word_is_spun_between_its_sections_too():
+    """A spinner picking uniformly from Moby leaves little evidence per word: some runs of sentences
+    pay a section's cost, the ones between them do not, yet the whole document is plainly spun. The
+    sentences outside the sections are weighed as their continuation, not as a document of their own."""
+    weak = SentenceEvidence(0.05 * 10, 10.0)
+    doc = ([SentenceEvidence(2.5, 10.0)] * 20 + [weak] * 50) * 4
+    local = section_probabilities(doc)
+    assert min(local) < 0.5 < max(local)
+    assert min(spin_presence(doc)) > 0.9
+
+
+def test_clean_text_between_spun_sections_stays_clean():
+    doc = [SPUN] * 20 + [CLEAN] * 100 + [SPUN] * 20
+    presence = spin_presence(doc)
+    assert max(presence[25:115]) < 0.01
+    assert min(presence[:20] + presence[120:]) > 0.9
+
+
 def test_no_sentences():
     assert spin_presence([]) == []

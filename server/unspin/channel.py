@@ -314,8 +314,13 @@ def document_probability(log_likelihood: float, n_slots: float, floor: float = S
     by ``evidence_weights``, as is their number).  ``floor``: what clean prose of the document's kind
     yields per candidate word at most, on average (``SLOT_COST_FLOOR`` for modern prose; more for old
     prose, see ``sections.old_register_probability``)."""
-    cost = min(SLOT_COST * n_slots, floor * n_slots + SLOT_SPREAD * math.sqrt(n_slots))
-    return sigmoid(PRIOR_LOG_ODDS + log_likelihood - cost)
+    return sigmoid(PRIOR_LOG_ODDS + log_likelihood - document_cost(n_slots, floor))
+
+
+def document_cost(n_slots: float, floor: float = SLOT_COST_FLOOR) -> float:
+    """The nats that ``n_slots`` candidate words must yield for a spinner to explain them better than
+    none (see ``document_probability``): it grows as the square root of a long document's length."""
+    return min(SLOT_COST * n_slots, floor * n_slots + SLOT_SPREAD * math.sqrt(n_slots))
 
 
 class DocumentChannel:

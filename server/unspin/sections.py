@@ -8,9 +8,14 @@ forward-backward gives each sentence the probability that it lies in a spun sect
 spinner evidence of the sentences around it.  A section must earn more than its switching cost, so
 chance runs of odd words in clean prose stay quiet, while a long spun section easily pays it.
 
-Spinning can also be sparse and spread evenly: a few words per page, never a section.  What the
-chain leaves clean is then weighed as a whole, as ``channel.document_probability`` weighs a
-document, whose bar grows only with the square root of its length.
+Spinning can also be spread evenly: a few words per page, never a section, or a spinner whose
+every word yields little evidence (a uniform pick from Moby), so that the chain, whose sections pay
+a steep price per word, leaves half of a document spun throughout outside them.  What the chain
+leaves clean is then weighed as a whole, as ``channel.document_probability`` weighs a document,
+whose bar grows only with the square root of its length.  Beside sections it is weighed as their
+continuation: is the document likelier spun throughout than spun in those sections alone?  It then
+pays only what its words add to the whole document's bar, and saves the switches in and out of
+the sections.
 
 Both bars rest on clean prose yielding about no spinner evidence per word on average, which holds for
 the modern prose the trigram model learned from, not for old prose.  Early Modern English (Shakespeare,
@@ -28,7 +33,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .channel import PRIOR_LOG_ODDS, SLOT_COST_FLOOR, document_probability, sigmoid
+from .channel import PRIOR_LOG_ODDS, SLOT_COST_FLOOR, document_cost, document_probability, sigmoid
 
 SWITCH = 10.0  # nats: the cost of entering or leaving a spun section between two sentences
 SECTION_SLOT_COST = 0.10  # nats each candidate word of a sentence pays for being in a spun section
@@ -93,10 +98,19 @@ def spin_presence(sentences: Sequence[SentenceEvidence], old_register: float = 0
     ``old_register_probability``: old prose's own level of evidence is then no sign of a spinner."""
     shift = old_register * OLD_REGISTER_EVIDENCE
     local = section_probabilities(sentences, SECTION_SLOT_COST + shift)
-    rest_ll = sum(s.log_likelihood for s, p in zip(sentences, local) if p < 0.5)
-    rest_n = sum(s.slots for s, p in zip(sentences, local) if p < 0.5)
+    inside = [p >= 0.5 for p in local]
+    rest_ll = sum(s.log_likelihood for s, spun in zip(sentences, inside) if not spun)
+    rest_n = sum(s.slots for s, spun in zip(sentences, inside) if not spun)
     floor = SLOT_COST_FLOOR + shift
-    sparse = document_probability(rest_ll, rest_n, floor) if rest_n else 0.0
+    if not rest_n:
+        sparse = 0.0
+    elif not any(inside):
+        sparse = document_probability(rest_ll, rest_n, floor)
+    else:
+        all_n = rest_n + sum(s.slots for s, spun in zip(sentences, inside) if spun)
+        switches = sum(a != b for a, b in zip(inside, inside[1:]))
+        added = document_cost(all_n, floor) - document_cost(all_n - rest_n, floor)
+        sparse = sigmoid(rest_ll - added + switches * SWITCH)
     return [p + (1.0 - p) * sparse for p in local]
 
 
