@@ -13,9 +13,7 @@ import glob
 import sys
 from pathlib import Path
 
-import numpy as np
-
-from unspin.channel import eligibility, evidence_weights, moby_share, repeats
+from unspin.channel import eligibility, evidence_weights, moby_share, repeats, spin_log_likelihoods
 from unspin.engine import Engine
 
 RATES = (0.01, 0.02, 0.05, 0.1, 0.2)
@@ -24,20 +22,12 @@ RATES = (0.01, 0.02, 0.05, 0.1, 0.2)
 def evidence(engine: Engine, text: str) -> tuple[float, dict[float, float]]:
     """(weighted candidate words, {rate: summed evidence in nats}), as ``Engine._fit_channel`` sums it."""
     sentences = [s for _, s in engine._sentences(text, lambda: False)]
-    pairs, thesaurus, moby = [], [], []
-    for s in sentences:
-        pairs += zip(s.slots, engine._observed_gains(s))
-        by_thesaurus, by_moby = engine._spin_explanations(s)
-        thesaurus += by_thesaurus
-        moby += by_moby
-    weights = evidence_weights(repeats(pairs))
-    t, m = np.asarray(thesaurus), np.asarray(moby)
-    share = moby_share(t, m, weights)
-    only = eligibility(t, share)
-    s = np.where(only < 1.0, m, (1.0 - share) * t + share * m)
+    pairs, thesaurus, moby = engine._slot_evidence(sentences, lambda: False)
     engine.forget_texts()
-    return float((weights * only).sum()), {r: float((weights * np.log(1 - r * only + r * only * s)).sum())
-                                           for r in RATES}
+    weights = evidence_weights(repeats(pairs))
+    share = moby_share(thesaurus, moby, weights)
+    n = float((weights * eligibility(thesaurus, share)).sum())
+    return n, {r: float(weights @ spin_log_likelihoods(thesaurus, moby, share, r)) for r in RATES}
 
 
 def main() -> None:

@@ -284,14 +284,15 @@ def spin_explanations(evidence: Iterable[tuple[Slot, Sequence[float]]]) -> tuple
     return thesaurus, moby
 
 
-def spin_log_likelihoods(thesaurus: np.ndarray, moby: np.ndarray, moby_share: float) -> np.ndarray:
-    """How much better (nats) a spinner at ``REFERENCE_RATE`` explains each slot than no spinner, when
-    it draws ``moby_share`` of its replacements from Moby and the rest from the thesaurus.  A word only
-    Moby links to any original is touched only by the Moby share of the spinner's replacements, so it
-    is weighed at that share of the rate (see ``eligibility``)."""
+def spin_log_likelihoods(thesaurus: np.ndarray, moby: np.ndarray, moby_share: float,
+                         rate: float = REFERENCE_RATE) -> np.ndarray:
+    """How much better (nats) a spinner at ``rate`` explains each slot than no spinner, when it draws
+    ``moby_share`` of its replacements from Moby and the rest from the thesaurus.  A word only Moby
+    links to any original is touched only by the Moby share of the spinner's replacements, so it is
+    weighed at that share of the rate (see ``eligibility``)."""
     only = eligibility(thesaurus, moby_share)
     s = np.where(only < 1.0, moby, (1.0 - moby_share) * thesaurus + moby_share * moby)
-    rate = REFERENCE_RATE * only
+    rate = rate * only
     return np.log(1 - rate + rate * s)
 
 

@@ -418,11 +418,10 @@ class Engine:
             fitted.decoded[sent.scored_key] = got
         return got
 
-    def _fit_channel(self, sentences: list[_Sentence],
-                     check: Callable[[], bool]) -> tuple[DocumentChannel, dict[tuple, float], float]:
-        """The document's channel, each sentence's probability of lying where the spinner was at work
-        (see ``sections``) and the document's probability of being old prose; EM runs only if some
-        part of the document is judged spun at all."""
+    def _slot_evidence(self, sentences: list[_Sentence], check: Callable[[], bool]
+                       ) -> tuple[list[tuple[Slot, array]], np.ndarray, np.ndarray]:
+        """Every slot of ``sentences`` with its LM gains, and how well the thesaurus and Moby explain
+        each (``channel.spin_explanations``), in document order."""
         evidence: list[tuple[Slot, array]] = []
         thesaurus, moby = array("d"), array("d")
         for sent in sentences:
@@ -431,9 +430,16 @@ class Engine:
             explained = self._spin_explanations(sent)
             thesaurus += explained[0]
             moby += explained[1]
+        return evidence, np.asarray(thesaurus), np.asarray(moby)
+
+    def _fit_channel(self, sentences: list[_Sentence],
+                     check: Callable[[], bool]) -> tuple[DocumentChannel, dict[tuple, float], float]:
+        """The document's channel, each sentence's probability of lying where the spinner was at work
+        (see ``sections``) and the document's probability of being old prose; EM runs only if some
+        part of the document is judged spun at all."""
+        evidence, by_thesaurus, by_moby = self._slot_evidence(sentences, check)
         repeated = repeats(evidence)
         weights = evidence_weights(repeated)
-        by_thesaurus, by_moby = np.asarray(thesaurus), np.asarray(moby)
         share = moby_share(by_thesaurus, by_moby, weights)
         weighted = weights * spin_log_likelihoods(by_thesaurus, by_moby, share)
         counted = weights * eligibility(by_thesaurus, share)

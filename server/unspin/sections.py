@@ -107,7 +107,7 @@ def spin_presence(sentences: Sequence[SentenceEvidence], old_register: float = 0
     elif not any(inside):
         sparse = document_probability(rest_ll, rest_n, floor)
     else:
-        all_n = rest_n + sum(s.slots for s, spun in zip(sentences, inside) if spun)
+        all_n = sum(s.slots for s in sentences)
         switches = sum(a != b for a, b in zip(inside, inside[1:]))
         added = document_cost(all_n, floor) - document_cost(all_n - rest_n, floor)
         sparse = sigmoid(rest_ll - added + switches * SWITCH)
