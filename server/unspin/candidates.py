@@ -17,6 +17,10 @@ from .morphology import Morphology
 
 MAX_CANDIDATES = 12
 MAX_MOBY = 20  # Moby originals the thesaurus lacks, listed after its own
+# The same in a document whose spinner draws on Moby (``Engine``): a uniform pick from Moby's long
+# entries often lies deeper in a word's reverse list than every document can afford to read.
+MAX_MOBY_DEEP = 40
+LINKS_RANKED = 4 * MAX_CANDIDATES  # of each source, the likeliest links of a word read for its candidates
 # The commonest words ("and", "was", "the") get no Moby originals: Moby lists them under hundreds of
 # headwords, and a spinner drawing on Moby replaces content words, so as suspects they only add noise.
 MOBY_MAX_ZIPF = 5.5
@@ -111,11 +115,13 @@ def is_spelling_variant(a: str, b: str) -> bool:
 
 class CandidateGenerator:
     def __init__(self, lexicon: Lexicon, model: LanguageModel, morphology: Morphology,
-                 moby: Moby | None = None) -> None:
+                 moby: Moby | None = None, moby_depth: int = MAX_MOBY) -> None:
+        """``moby_depth``: how many of Moby's originals a word is given beyond the thesaurus's."""
         self._lexicon = lexicon
         self._model = model
         self._morphology = morphology
         self._moby = moby
+        self.moby_depth = moby_depth
         self.candidates = lru_cache(maxsize=200_000)(self._candidates)
         # Read once per lemma while its forms come up; ``candidates`` keeps the result per form.
         self._moby_links = lru_cache(maxsize=2_000)(self._read_moby_links)
@@ -162,7 +168,7 @@ class CandidateGenerator:
         """The thesaurus's likeliest originals, then Moby's that it lacks, each ranked by the joint prior
         P(original) * q(observed | original).  Moby's broad entries hold many common words that would
         otherwise crowd out the close synonyms, so they get places of their own."""
-        limit = 4 * MAX_CANDIDATES
+        limit = LINKS_RANKED
         thesaurus: list[_Option] = []
         moby: list[_Option] = []
         analyses = [(word, None, None), *self._morphology.analyses(word)[1]]
@@ -179,7 +185,7 @@ class CandidateGenerator:
         out = [_candidate(form, option, unigram, in_moby.get(form)) for _, form, option, unigram in found]
         have = {c.word for c in out}
         out += [_candidate(form, option, unigram) for _, form, option, unigram in
-                islice((b for b in by_moby if b[1] not in have), MAX_MOBY)]
+                islice((b for b in by_moby if b[1] not in have), self.moby_depth)]
         return tuple(out)
 
     def _ranked(self, word: str, options: list[_Option], limit: int) -> list[tuple[float, str, _Option, float]]:
@@ -215,7 +221,7 @@ class CandidateGenerator:
             return ()
         unigram = self._lexicon.log10_unigram
         return tuple((original, log_q, log_q + unigram(original))
-                     for original, log_q in self._moby.single_words(lemma, 3 * MAX_MOBY))
+                     for original, log_q in self._moby.single_words(lemma, LINKS_RANKED))
 
     def _distant(self, word: str) -> tuple[Candidate, ...]:
         """Originals two thesaurus steps from ``word`` and not among its ``candidates``: ``c`` for which

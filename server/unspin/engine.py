@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from .calibration import calibrated
-from .candidates import CandidateGenerator
+from .candidates import MAX_MOBY, MAX_MOBY_DEEP, CandidateGenerator
 from .casing import match_case
 from .channel import (
     MIN_DOC_PROBABILITY,
@@ -62,6 +62,9 @@ _DOCUMENTS_KEPT = 8
 # of its candidate words: one-word edits then cost one sentence, not a document-wide EM (the
 # language server refits once edits pause).
 REFIT_SHARE = 0.2
+# A document whose channel finds at least this share of its replacements drawn from Moby (see
+# ``channel.moby_share``) is read again with Moby's deeper originals (``candidates.MAX_MOBY_DEEP``).
+DEEP_MOBY_SHARE = 0.3
 JUDGED_SPUN = 0.5  # P(spun) from which a word is read as its original when its neighbours are weighed
 # Spun words per candidate word in text judged clean: there a word is reported on its own evidence only,
 # when its likeliest original is far likelier in context ("helium is assured" for "he is assured").
@@ -86,7 +89,7 @@ class _Sentence:
     words: tuple[str, ...]
     slots: tuple[Slot, ...]
     tokens: tuple[Token, ...]  # the word token behind each slot
-    key: tuple  # what the LM gains depend on: the words and which of them are slots
+    key: tuple  # what the LM gains depend on: the words, which of them are slots, and how deep their candidates go
     scored_key: tuple  # what the channel's verdicts depend on as well: ``key``, the slots' priors and case
     word_tokens: tuple[Token, ...] = ()  # the token behind each of ``words``
     text: str = ""  # the sentence as written, from its first token's start (``word_tokens`` offsets less ``start``)
@@ -102,6 +105,7 @@ class _Fitted:
     slots: int
     presence: dict[tuple, float]  # per sentence key: P(it may be spun at all), see ``sections``
     old_register: float = 0.0  # P(the document is old prose), see ``sections``
+    deep: bool = False  # its sentences were read with Moby's deeper originals (``DEEP_MOBY_SHARE``)
     decoded: dict[tuple, list[SlotPosterior | None]] = field(default_factory=dict)
     reaches: dict[tuple, list[Reach | None]] = field(default_factory=dict)  # per sentence, see ``distant``
     distant_share: float | None = None  # of the document's substitutions, see ``distant``
@@ -121,10 +125,10 @@ class Engine:
     def __init__(self, settings: EngineSettings | None = None) -> None:
         self.settings = settings or EngineSettings()
         self._lock = threading.Lock()
-        self._generator: CandidateGenerator | None = None
+        self._generators: dict[bool, CandidateGenerator] = {}  # by depth of Moby originals (deep or not)
         self._gains: OrderedDict[tuple, list[array]] = OrderedDict()
         self._explanations: OrderedDict[tuple, tuple[array, array]] = OrderedDict()
-        self._chunks: OrderedDict[str, list[_Sentence]] = OrderedDict()
+        self._chunks: OrderedDict[tuple[str, bool], list[_Sentence]] = OrderedDict()
         self._fitted: OrderedDict[str, _Fitted] = OrderedDict()
 
     @property
@@ -135,10 +139,12 @@ class Engine:
     def lexicon(self) -> Lexicon:
         return shared_lexicon()
 
-    def _candidates(self) -> CandidateGenerator:
-        if self._generator is None:
-            self._generator = CandidateGenerator(self.lexicon, self.model, shared_morphology(), shared_moby())
-        return self._generator
+    def _candidates(self, deep: bool = False) -> CandidateGenerator:
+        got = self._generators.get(deep)
+        if got is None:
+            got = self._generators[deep] = CandidateGenerator(self.lexicon, self.model, shared_morphology(),
+                                                              shared_moby(), MAX_MOBY_DEEP if deep else MAX_MOBY)
+        return got
 
     def analyze(self, text: str, threshold: float | None = None, document: str | None = None,
                 refit: bool = False, cancelled: Callable[[], bool] | None = None,
@@ -159,8 +165,7 @@ class Engine:
         bar = threshold if review is None else min(review, threshold)
         check = cancelled or _never
         with self._lock:
-            placed = self._sentences(text, check)
-            fitted = self._channel_for(document, [sent for _, sent in placed], refit, check)
+            placed, fitted = self._read(text, document, refit, check)
             findings: list[Finding] = []
             gate = max(bar, MIN_DOC_PROBABILITY)
             spun = fitted.channel.doc_probability >= gate
@@ -191,22 +196,36 @@ class Engine:
     def channel(self, text: str) -> DocumentChannel:
         """The spinner channel fitted to ``text``: its spin probability and rates, for reports and tests."""
         with self._lock:
-            return self._fit_channel([sent for _, sent in self._sentences(text, _never)], _never)[0]
+            return self._read(text, None, False, _never)[1].channel
 
-    def _sentences(self, text: str, check: Callable[[], bool]) -> list[tuple[int, _Sentence]]:
+    def _read(self, text: str, document: str | None, refit: bool,
+              check: Callable[[], bool]) -> tuple[list[tuple[int, _Sentence]], _Fitted]:
+        """The text's sentences and the channel fitted to them.  A document whose spinner draws on Moby
+        (``DEEP_MOBY_SHARE``) is read again with Moby's deeper originals, and an edited one keeps that
+        reading until it is fitted afresh: reading every document so deep would cost every document."""
+        prev = self._fitted.get(document) if document is not None else None
+        deep = prev is not None and prev.deep and not refit
+        placed = self._sentences(text, check, deep)
+        fitted = self._channel_for(document, [sent for _, sent in placed], refit, check, deep)
+        if not deep and _draws_on_moby(fitted.channel):
+            placed = self._sentences(text, check, True)
+            fitted = self._channel_for(document, [sent for _, sent in placed], True, check, True)
+        return placed, fitted
+
+    def _sentences(self, text: str, check: Callable[[], bool], deep: bool = False) -> list[tuple[int, _Sentence]]:
         """Every sentence with the offset its tokens are relative to; built per chunk, cached by content."""
         out: list[tuple[int, _Sentence]] = []
         for offset, chunk in chunks(text):
-            got = self._chunks.get(chunk)
+            got = self._chunks.get((chunk, deep))
             if got is None:
                 _poll(check)
-                got = self._chunk_sentences(chunk)
-                self._remember(self._chunks, chunk, got, _CHUNKS_KEPT)
+                got = self._chunk_sentences(chunk, deep)
+                self._remember(self._chunks, (chunk, deep), got, _CHUNKS_KEPT)
             out += [(offset, sent) for sent in got]
         return out
 
-    def _chunk_sentences(self, text: str) -> list[_Sentence]:
-        gen = self._candidates()
+    def _chunk_sentences(self, text: str, deep: bool) -> list[_Sentence]:
+        gen = self._candidates(deep)
         tokens = tokenize(text)
         out: list[_Sentence] = []
         i = 0
@@ -214,11 +233,11 @@ class Engine:
             j = i
             while j < len(tokens) and tokens[j].sentence == tokens[i].sentence:
                 j += 1
-            out.append(self._sentence(text, tokens[i:j], gen))
+            out.append(self._sentence(text, tokens[i:j], gen, deep))
             i = j
         return out
 
-    def _sentence(self, text: str, tokens: list[Token], gen: CandidateGenerator) -> _Sentence:
+    def _sentence(self, text: str, tokens: list[Token], gen: CandidateGenerator, deep: bool = False) -> _Sentence:
         words: list[str] = []
         slots: list[Slot] = []
         slot_tokens: list[Token] = []
@@ -240,7 +259,7 @@ class Engine:
                                       tok.text[0].isupper(), gen.is_inflected(form)))
                     slot_tokens.append(tok)
             words.append(read)
-        key = (tuple(words), tuple(s.index for s in slots))
+        key = (tuple(words), tuple(s.index for s in slots), deep)
         verdict_key = (key, tuple((s.log_prior, s.capitalized) for s in slots))
         start = tokens[0].start if tokens else 0
         return _Sentence(key[0], tuple(slots), tuple(slot_tokens), key, verdict_key, tuple(word_tokens),
@@ -283,7 +302,7 @@ class Engine:
         return got
 
     def _channel_for(self, document: str | None, sentences: list[_Sentence], refit: bool,
-                     check: Callable[[], bool]) -> _Fitted:
+                     check: Callable[[], bool], deep: bool = False) -> _Fitted:
         prev = self._fitted.get(document) if document is not None else None
         if prev is not None and not refit:
             fresh = sum(len(sent.slots) for sent in sentences if sent.key not in prev.keys)
@@ -291,7 +310,7 @@ class Engine:
                 return prev
         channel, presence, old_register = self._fit_channel(sentences, check)
         fitted = _Fitted(channel, frozenset(sent.key for sent in sentences), sum(len(sent.slots) for sent in sentences),
-                         presence, old_register)
+                         presence, old_register, deep)
         if document is not None:
             self._remember(self._fitted, document, fitted, _DOCUMENTS_KEPT)
         return fitted
@@ -397,7 +416,7 @@ class Engine:
         got = fitted.reaches.get(key)
         if got is None:
             _poll(check)
-            gen = self._candidates()
+            gen = self._candidates(fitted.deep)
             posts = self._decode(fitted, sent)
             spun = [post if post is not None and post.spun * scale >= JUDGED_SPUN else None for post in posts]
             hyp = list(sent.words)
@@ -540,6 +559,11 @@ def _presence(fitted: _Fitted, placed: list[tuple[int, _Sentence]]) -> list[floa
         fallback = fallback if p is None else p
         out.append(fallback)
     return out
+
+
+def _draws_on_moby(channel: DocumentChannel) -> bool:
+    """Whether a document may be spun and its spinner draws on Moby (``DEEP_MOBY_SHARE``)."""
+    return channel.doc_probability >= MIN_DOC_PROBABILITY and channel.moby_share >= DEEP_MOBY_SHARE
 
 
 def _never() -> bool:
